@@ -1,0 +1,41 @@
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Webhooks.Infrastructure.Messaging;
+
+namespace Webhooks.Infrastructure;
+
+/// <summary>Stops the process at start when a connection string cannot be used, naming the variable to fix.</summary>
+internal sealed class ConnectionStringsValidator : IValidateOptions<ConnectionStringsOptions>
+{
+    public ValidateOptionsResult Validate(string? name, ConnectionStringsOptions options)
+    {
+        var failures = new List<string>();
+        if (string.IsNullOrWhiteSpace(options.Postgres))
+        {
+            failures.Add("ConnectionStrings__Postgres is not set: give an Npgsql connection string such as 'Host=127.0.0.1;Database=webhooks;Username=...;Password=...'.");
+        }
+        else
+        {
+            try
+            {
+                var builder = new NpgsqlConnectionStringBuilder(options.Postgres);
+                if (string.IsNullOrWhiteSpace(builder.Host))
+                {
+                    failures.Add("ConnectionStrings__Postgres has no Host.");
+                }
+            }
+            catch (ArgumentException ex)
+            {
+                // The message of NpgsqlConnectionStringBuilder names the bad keyword, never the password.
+                failures.Add($"ConnectionStrings__Postgres is not a valid Npgsql connection string: {ex.Message}");
+            }
+        }
+
+        if (!RabbitMqAddress.TryParse(options.RabbitMq, out _, out var error))
+        {
+            failures.Add($"ConnectionStrings__RabbitMq {error}");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

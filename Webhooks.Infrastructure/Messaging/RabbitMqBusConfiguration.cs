@@ -1,0 +1,33 @@
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Webhooks.Contracts;
+
+namespace Webhooks.Infrastructure.Messaging;
+
+/// <summary>The one place that points MassTransit at RabbitMQ, so publisher and consumer agree on host and topology.</summary>
+public static class RabbitMqBusConfiguration
+{
+    public static void ConfigureWebhooksHost(this IRabbitMqBusFactoryConfigurator cfg, IBusRegistrationContext context)
+    {
+        var connection = context.GetRequiredService<IOptions<ConnectionStringsOptions>>().Value;
+        var broker = context.GetRequiredService<IOptions<BrokerOptions>>().Value;
+        var address = RabbitMqAddress.Parse(connection.RabbitMq);
+
+        cfg.Host(address.Host, (ushort)address.Port, address.VirtualHost, "webhooks", h =>
+        {
+            h.Username(address.Username);
+            h.Password(address.Password);
+            // A publish counts only once the broker has confirmed it.
+            h.PublisherConfirmation = true;
+            h.RequestedConnectionTimeout(TimeSpan.FromSeconds(5));
+        });
+
+        cfg.Message<PaymentEventReceived>(m => m.SetEntityName(broker.EventExchange));
+        cfg.Publish<PaymentEventReceived>(p =>
+        {
+            p.Durable = true;
+            p.ExchangeType = "fanout";
+        });
+    }
+}

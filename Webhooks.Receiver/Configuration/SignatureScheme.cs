@@ -1,0 +1,8 @@
+namespace Webhooks.Receiver.Configuration;
+
+public enum SignatureScheme
+{
+    Stripe,
+    Standard,
+    Hmac,
+}

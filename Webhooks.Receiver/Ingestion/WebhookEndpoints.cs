@@ -1,0 +1,94 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using Webhooks.Receiver.Configuration;
+using Webhooks.Receiver.Storage;
+
+namespace Webhooks.Receiver.Ingestion;
+
+/// <summary><c>POST /webhooks/{provider}</c>: verify, store, answer. Nothing else happens on this path.</summary>
+public static partial class WebhookEndpoints
+{
+    // Long enough for a database blip to pass, short enough for the gateway's first retries.
+    private const string RetryAfterSeconds = "5";
+
+    public static IEndpointRouteBuilder MapWebhookEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGroup("/webhooks")
+            .MapPost("/{provider}", ReceiveAsync)
+            .WithName("ReceiveWebhook")
+            .DisableAntiforgery();
+        return endpoints;
+    }
+
+    internal static async Task<Results<Ok<WebhookAck>, ProblemHttpResult, StatusCodeHttpResult>> ReceiveAsync(
+        string provider,
+        HttpContext context,
+        WebhookProviderRegistry providers,
+        GroupCommitEventWriter writer,
+        IOptions<WebhooksOptions> options,
+        TimeProvider clock,
+        ILoggerFactory loggerFactory,
+        CancellationToken cancellationToken)
+    {
+        var logger = loggerFactory.CreateLogger("Webhooks.Receiver.Ingestion");
+        if (!providers.TryGet(provider, out var webhookProvider))
+        {
+            LogRejected(logger, "unknown", 404, "no such provider");
+            return Problem(StatusCodes.Status404NotFound, "Unknown provider", "No webhook provider with this name is configured.");
+        }
+
+        var body = await RequestBodyReader.ReadAsync(context.Request, options.Value.MaxBodyBytes, cancellationToken);
+        if (body is null)
+        {
+            LogRejected(logger, webhookProvider.Name, 413, "body too large");
+            return Problem(StatusCodes.Status413PayloadTooLarge, "Body too large", $"The body is larger than {options.Value.MaxBodyBytes} bytes.");
+        }
+
+        var headers = context.Request.Headers;
+        var check = webhookProvider.Verifier.Verify(headers, body);
+        if (!check.IsValid)
+        {
+            LogRejected(logger, webhookProvider.Name, 401, check.Failure!);
+            return Problem(StatusCodes.Status401Unauthorized, "Signature verification failed", check.Failure!);
+        }
+
+        if (!EventEnvelope.TryRead(body, headers, webhookProvider.KeySource, check.SignedEventId, out var envelope, out var failure))
+        {
+            LogRejected(logger, webhookProvider.Name, 400, failure!);
+            return Problem(StatusCodes.Status400BadRequest, "Unreadable event", failure!);
+        }
+
+        var incoming = new IncomingEvent(
+            webhookProvider.Name,
+            envelope.EventId,
+            envelope.EventType,
+            clock.GetUtcNow(),
+            HeaderSnapshot.ToJson(headers, webhookProvider.Verifier.StoredHeaders),
+            body);
+
+        try
+        {
+            var outcome = await writer.StoreAsync(incoming, cancellationToken);
+            LogStored(logger, webhookProvider.Name, envelope.EventId, envelope.EventType, outcome);
+            return TypedResults.Ok(outcome == StoreOutcome.Accepted ? WebhookAck.Accepted(envelope.EventId) : WebhookAck.Duplicate(envelope.EventId));
+        }
+        catch (StoreUnavailableException ex)
+        {
+            LogStoreUnavailable(logger, webhookProvider.Name, envelope.EventId, ex.Message);
+            context.Response.Headers.RetryAfter = RetryAfterSeconds;
+            return Problem(StatusCodes.Status503ServiceUnavailable, "Event not stored", "The event could not be stored right now; nothing was accepted. Retry later.");
+        }
+    }
+
+    private static ProblemHttpResult Problem(int status, string title, string detail) =>
+        TypedResults.Problem(detail: detail, statusCode: status, title: title);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Rejected a webhook for provider {Provider} with {Status}: {Reason}")]
+    private static partial void LogRejected(ILogger logger, string provider, int status, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Stored webhook {Provider}/{EventId} ({EventType}): {Outcome}")]
+    private static partial void LogStored(ILogger logger, string provider, string eventId, string? eventType, StoreOutcome outcome);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not store webhook {Provider}/{EventId}, answered 503: {Reason}")]
+    private static partial void LogStoreUnavailable(ILogger logger, string provider, string eventId, string reason);
+}

@@ -1,0 +1,19 @@
+namespace Webhooks.Receiver.Outbox;
+
+/// <summary>The relay's settings (<c>Outbox__*</c>).</summary>
+public sealed class OutboxOptions
+{
+    public const string SectionName = "Outbox";
+
+    /// <summary>Rows claimed and published per round; confirms for them are awaited together.</summary>
+    public int BatchSize { get; set; } = 200;
+
+    /// <summary>How often the relay looks for rows that other receivers (or earlier failures) left.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Longest wait for one publish and its confirm before the row is tried again later.</summary>
+    public TimeSpan PublishTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Upper bound of the growing delay between attempts at one row.</summary>
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(30);
+}

@@ -1,0 +1,4 @@
+namespace Webhooks.Receiver.Outbox;
+
+/// <summary>A stored event the relay has claimed for publishing.</summary>
+internal sealed record OutboxRow(long Id, string Provider, string EventId, string? EventType, DateTime ReceivedAt, Guid MessageId, byte[] Body, int Attempts);

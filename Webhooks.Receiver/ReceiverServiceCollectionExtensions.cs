@@ -1,0 +1,55 @@
+using MassTransit;
+using Microsoft.Extensions.Options;
+using Webhooks.Infrastructure.Messaging;
+using Webhooks.Receiver.Configuration;
+using Webhooks.Receiver.Ingestion;
+using Webhooks.Receiver.Outbox;
+using Webhooks.Receiver.Storage;
+
+namespace Webhooks.Receiver;
+
+/// <summary>One <c>AddX()</c> per concern of the receiver; Program.cs lists them.</summary>
+public static class ReceiverServiceCollectionExtensions
+{
+    public static IServiceCollection AddWebhookProviders(this IServiceCollection services)
+    {
+        services.AddOptions<WebhooksOptions>().BindConfiguration(WebhooksOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<WebhooksOptions>, WebhooksOptionsValidator>();
+        services.AddSingleton<WebhookProviderRegistry>();
+        return services;
+    }
+
+    public static IServiceCollection AddEventStore(this IServiceCollection services)
+    {
+        services.AddSingleton<EventBatchInserter>();
+        services.AddSingleton<GroupCommitEventWriter>();
+        services.AddHostedService(sp => sp.GetRequiredService<GroupCommitEventWriter>());
+        return services;
+    }
+
+    public static IServiceCollection AddOutboxRelay(this IServiceCollection services)
+    {
+        services.AddOptions<OutboxOptions>().BindConfiguration(OutboxOptions.SectionName)
+            .Validate(o => o.BatchSize is >= 1 and <= 5000, "Outbox__BatchSize must be between 1 and 5000.")
+            .Validate(o => o.PollInterval > TimeSpan.Zero, "Outbox__PollInterval must be above zero.")
+            .Validate(o => o.PublishTimeout > TimeSpan.Zero, "Outbox__PublishTimeout must be above zero.")
+            .ValidateOnStart();
+        services.AddOptions<BrokerOptions>().BindConfiguration(BrokerOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<OutboxSignal>();
+        services.AddHostedService<OutboxRelay>();
+        services.AddMassTransit(bus => bus.UsingRabbitMq((context, cfg) => cfg.ConfigureWebhooksHost(context)));
+        return services;
+    }
+
+    public static WebApplicationBuilder AddReceiverLimits(this WebApplicationBuilder builder)
+    {
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            // Headers of a webhook are small; a slow or huge header block is an attack, not a gateway.
+            kestrel.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
+            kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(10);
+            kestrel.AddServerHeader = false;
+        });
+        return builder;
+    }
+}

@@ -1,0 +1,76 @@
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Webhooks.Receiver.Storage;
+
+/// <summary>
+/// Writes many events and their outbox rows in one statement and one commit. A key already stored,
+/// by an earlier request or a concurrent one, is skipped by the unique constraint and reported as a
+/// duplicate; the 200 for an accepted event therefore always means "this commit stored it".
+/// </summary>
+public sealed class EventBatchInserter(NpgsqlDataSource dataSource)
+{
+    private const string InsertSql = """
+        WITH incoming AS (
+            SELECT * FROM unnest(@providers, @event_ids, @event_types, @received_at, @message_ids, @headers, @bodies)
+                AS t(provider, event_id, event_type, received_at, message_id, headers, body)
+        ), inserted AS (
+            INSERT INTO webhook_events (provider, event_id, event_type, received_at, message_id, headers, body)
+            SELECT provider, event_id, event_type, received_at, message_id, headers::jsonb, body FROM incoming
+            ON CONFLICT (provider, event_id) DO NOTHING
+            RETURNING id, provider, event_id
+        ), queued AS (
+            INSERT INTO event_outbox (event_row_id) SELECT id FROM inserted
+        )
+        SELECT provider, event_id FROM inserted
+        """;
+
+    /// <summary>Inserts distinct events; returns the (provider, key) pairs this commit stored.</summary>
+    public async Task<HashSet<(string Provider, string EventId)>> InsertAsync(IReadOnlyList<IncomingEvent> events, CancellationToken cancellationToken)
+    {
+        var count = events.Count;
+        var providers = new string[count];
+        var eventIds = new string[count];
+        var eventTypes = new string?[count];
+        var receivedAt = new DateTime[count];
+        var messageIds = new Guid[count];
+        var headers = new string[count];
+        var bodies = new byte[count][];
+        for (var i = 0; i < count; i++)
+        {
+            var e = events[i];
+            providers[i] = e.Provider;
+            eventIds[i] = e.EventId;
+            eventTypes[i] = e.EventType;
+            receivedAt[i] = e.ReceivedAt.UtcDateTime;
+            // Time-ordered ids keep the broker's message ids roughly in arrival order.
+            messageIds[i] = Guid.CreateVersion7(e.ReceivedAt);
+            headers[i] = e.HeadersJson;
+            bodies[i] = e.Body;
+        }
+
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using var command = new NpgsqlCommand(InsertSql, connection, transaction);
+        command.Parameters.Add(new NpgsqlParameter<string[]>("providers", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = providers });
+        command.Parameters.Add(new NpgsqlParameter<string[]>("event_ids", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = eventIds });
+        command.Parameters.Add(new NpgsqlParameter<string?[]>("event_types", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = eventTypes });
+        command.Parameters.Add(new NpgsqlParameter<DateTime[]>("received_at", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { TypedValue = receivedAt });
+        command.Parameters.Add(new NpgsqlParameter<Guid[]>("message_ids", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { TypedValue = messageIds });
+        command.Parameters.Add(new NpgsqlParameter<string[]>("headers", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = headers });
+        command.Parameters.Add(new NpgsqlParameter<byte[][]>("bodies", NpgsqlDbType.Array | NpgsqlDbType.Bytea) { TypedValue = bodies });
+
+        var stored = new HashSet<(string, string)>();
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                stored.Add((reader.GetString(0), reader.GetString(1)));
+            }
+        }
+
+        // The events and their outbox rows become durable together, here; only then may anyone answer 200.
+        await transaction.CommitAsync(cancellationToken);
+        return stored;
+    }
+}

@@ -1,0 +1,10 @@
+namespace Webhooks.Receiver.Storage;
+
+/// <summary>An authentic event on its way into the store.</summary>
+public sealed record IncomingEvent(
+    string Provider,
+    string EventId,
+    string? EventType,
+    DateTimeOffset ReceivedAt,
+    string HeadersJson,
+    byte[] Body);
