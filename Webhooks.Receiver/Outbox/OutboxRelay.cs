@@ -21,6 +21,10 @@ public sealed partial class OutboxRelay(
 {
     private readonly OutboxOptions _options = options.Value;
 
+    // After a failed round only the oldest row is tried until one succeeds: a broker that returns or
+    // refuses everything costs one attempt per round, not a batch of them.
+    private bool _probing;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var failureDelay = TimeSpan.FromMilliseconds(500);
@@ -38,6 +42,7 @@ public sealed partial class OutboxRelay(
             catch (Exception ex) // a database or broker failure must not end the relay: the rows wait in the store
             {
                 LogRoundFailed(ex.GetType().Name, ex.Message);
+                _probing = true;
                 round = new RelayRound(0, 1);
             }
 
@@ -72,7 +77,7 @@ public sealed partial class OutboxRelay(
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var rows = await OutboxTable.ClaimAsync(connection, transaction, _options.BatchSize, cancellationToken);
+        var rows = await OutboxTable.ClaimAsync(connection, transaction, _probing ? 1 : _options.BatchSize, cancellationToken);
         if (rows.Count == 0)
         {
             return new RelayRound(0, 0);
@@ -96,6 +101,7 @@ public sealed partial class OutboxRelay(
         }
 
         await transaction.CommitAsync(CancellationToken.None);
+        _probing = failed.Length > 0;
         return new RelayRound(published.Length, failed.Length);
     }
 

@@ -324,8 +324,18 @@ rabbit_running() {
 rabbit_start() {
     local launcher=""
     if rabbit_pid_alive; then
-        log "rabbitmq: already running (node $RABBIT_NODE, 127.0.0.1:$RABBIT_PORT)"
         [[ -x "$RABBITMQCTL" ]] || rabbit_write_files
+        # A test may have left the node up with the broker stopped (stop_app);
+        # await_startup would just wait for it, so start it instead.
+        case "$("$RABBITMQCTL" -q eval 'case rabbit:is_running() of true -> running; false -> rabbit:is_booting() end.' 2>/dev/null)" in
+            running)
+                log "rabbitmq: already running (node $RABBIT_NODE, 127.0.0.1:$RABBIT_PORT)"
+                return 0 ;;
+            false)
+                log "rabbitmq: node up but broker stopped (stop_app?); running start_app"
+                "$RABBITMQCTL" -q start_app >/dev/null ;;
+            *) log "rabbitmq: node still booting, waiting" ;;
+        esac
     else
         require_port_free "$RABBIT_PORT" "rabbitmq amqp" WEBHOOKS_RABBIT_PORT
         require_port_free "$RABBIT_DIST_PORT" "rabbitmq erlang distribution" WEBHOOKS_RABBIT_DIST_PORT

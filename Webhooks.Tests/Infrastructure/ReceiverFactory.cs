@@ -1,0 +1,79 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Webhooks.Tests.Infrastructure;
+
+/// <summary>
+/// The real receiver (its Program, pipeline and hosted services) on the real PostgreSQL and RabbitMQ,
+/// with test providers and an event exchange of its own so that tests do not see each other's messages.
+/// </summary>
+public sealed class ReceiverFactory : WebApplicationFactory<Program>
+{
+    public const string StripeSecret = "whsec_test_stripe_secret_0123456789abcdef";
+    public const string StripeSecondSecret = "whsec_test_stripe_rotated_secret_fedcba9876";
+    public const string StandardSecret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+    public const string HmacSecret = "test-hmac-secret-0f1e2d3c4b5a";
+
+    private readonly Dictionary<string, string?> _settings;
+    private readonly Action<IServiceCollection>? _services;
+
+    public ReceiverFactory(IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
+    {
+        Exchange = TestEnvironment.UniqueName("test-events");
+        _settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
+        {
+            ["ConnectionStrings:Postgres"] = TestEnvironment.Postgres,
+            ["ConnectionStrings:RabbitMq"] = TestEnvironment.RabbitMq,
+            ["Broker:EventExchange"] = Exchange,
+            ["Webhooks:Providers:stripe:Scheme"] = "stripe",
+            ["Webhooks:Providers:stripe:Secrets:0"] = StripeSecret,
+            ["Webhooks:Providers:stripe:Secrets:1"] = StripeSecondSecret,
+            ["Webhooks:Providers:standard:Scheme"] = "standard",
+            ["Webhooks:Providers:standard:Secrets:0"] = StandardSecret,
+            ["Webhooks:Providers:github:Scheme"] = "hmac",
+            ["Webhooks:Providers:github:Secrets:0"] = HmacSecret,
+            ["Webhooks:Providers:github:SignatureHeader"] = "X-Hub-Signature-256",
+            ["Webhooks:Providers:github:SignaturePrefix"] = "sha256=",
+            ["Webhooks:Providers:github:IdHeader"] = "X-GitHub-Delivery",
+            ["Webhooks:Providers:shop:Scheme"] = "hmac",
+            ["Webhooks:Providers:shop:Secrets:0"] = HmacSecret,
+            ["Webhooks:Providers:shop:SignatureHeader"] = "X-Signature",
+            ["Webhooks:Providers:shop:Encoding"] = "base64",
+            ["Webhooks:Providers:shop:IdField"] = "data.id",
+            ["Outbox:PollInterval"] = "00:00:00.200",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            _settings[key] = value;
+        }
+
+        _services = services;
+    }
+
+    public string Exchange { get; }
+
+    public CapturedLogs Logs { get; } = new();
+
+    /// <summary>Every configured secret, for the check that none reaches a log.</summary>
+    public static IReadOnlyList<string> Secrets { get; } = [StripeSecret, StripeSecondSecret, StandardSecret, HmacSecret];
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        // Not "Development": the development appsettings would add providers of their own.
+        builder.UseEnvironment("Testing");
+        builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(_settings));
+        builder.ConfigureLogging(logging =>
+        {
+            logging.ClearProviders();
+            logging.SetMinimumLevel(LogLevel.Debug);
+            logging.AddProvider(Logs);
+        });
+        if (_services is not null)
+        {
+            builder.ConfigureServices(_services);
+        }
+    }
+}

@@ -1,0 +1,66 @@
+using Dapper;
+using Npgsql;
+
+namespace Webhooks.Tests.Infrastructure;
+
+/// <summary>Reads what the receiver really committed, straight from PostgreSQL.</summary>
+public static class StoreQueries
+{
+    public static async Task<long> CountEventsAsync(string provider, string eventId)
+    {
+        await using var connection = new NpgsqlConnection(TestEnvironment.Postgres);
+        return await connection.ExecuteScalarAsync<long>(
+            "SELECT count(*) FROM webhook_events WHERE provider = @provider AND event_id = @eventId", new { provider, eventId });
+    }
+
+    public static async Task<long> CountEventsAsync(string provider, IEnumerable<string> eventIds)
+    {
+        await using var connection = new NpgsqlConnection(TestEnvironment.Postgres);
+        return await connection.ExecuteScalarAsync<long>(
+            "SELECT count(*) FROM webhook_events WHERE provider = @provider AND event_id = ANY(@eventIds)", new { provider, eventIds = eventIds.ToArray() });
+    }
+
+    public static async Task<long> CountOutboxAsync(string provider, IEnumerable<string> eventIds)
+    {
+        await using var connection = new NpgsqlConnection(TestEnvironment.Postgres);
+        return await connection.ExecuteScalarAsync<long>(
+            """
+            SELECT count(*) FROM event_outbox o JOIN webhook_events e ON e.id = o.event_row_id
+            WHERE e.provider = @provider AND e.event_id = ANY(@eventIds)
+            """,
+            new { provider, eventIds = eventIds.ToArray() });
+    }
+
+    public static async Task<StoredEvent?> GetAsync(string provider, string eventId)
+    {
+        await using var connection = new NpgsqlConnection(TestEnvironment.Postgres);
+        return await connection.QuerySingleOrDefaultAsync<StoredEvent>(
+            """
+            SELECT provider AS Provider, event_id AS EventId, event_type AS EventType, headers::text AS Headers, body AS Body
+            FROM webhook_events WHERE provider = @provider AND event_id = @eventId
+            """,
+            new { provider, eventId });
+    }
+
+    /// <summary>Polls until <paramref name="condition"/> holds or the timeout passes; returns whether it held.</summary>
+    public static async Task<bool> EventuallyAsync(Func<Task<bool>> condition, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            if (await condition())
+            {
+                return true;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                return false;
+            }
+
+            await Task.Delay(200);
+        }
+    }
+}
+
+public sealed record StoredEvent(string Provider, string EventId, string? EventType, string Headers, byte[] Body);

@@ -1,0 +1,24 @@
+using Webhooks.Infrastructure.Messaging;
+
+namespace Webhooks.Tests.Infrastructure;
+
+/// <summary>
+/// Where the real PostgreSQL and RabbitMQ of this test run are. <c>deploy/local/services.sh env</c>
+/// exports these; without them the defaults match that script's ports.
+/// </summary>
+public static class TestEnvironment
+{
+    public static string Postgres { get; } =
+        Environment.GetEnvironmentVariable("ConnectionStrings__Postgres")
+        ?? "Host=127.0.0.1;Port=55432;Database=webhooks;Username=webhooks;Password=webhooks";
+
+    public static string RabbitMq { get; } =
+        Environment.GetEnvironmentVariable("ConnectionStrings__RabbitMq") ?? "amqp://guest:guest@127.0.0.1:56720/";
+
+    public static RabbitMqAddress RabbitMqAddress { get; } = RabbitMqAddress.Parse(RabbitMq);
+
+    /// <summary>A command prefix that runs rabbitmqctl against the test broker, e.g. for stop_app.</summary>
+    public static string? RabbitMqCtl { get; } = Environment.GetEnvironmentVariable("WEBHOOKS_RABBITMQCTL");
+
+    public static string UniqueName(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..(prefix.Length + 13)];
+}

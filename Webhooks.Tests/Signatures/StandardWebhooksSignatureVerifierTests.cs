@@ -1,0 +1,151 @@
+using System.Globalization;
+using System.Text;
+using Microsoft.AspNetCore.Http;
+using StandardWebhooks;
+using StandardWebhooks.Diagnostics;
+using Webhooks.Receiver.Signatures;
+
+namespace Webhooks.Tests.Signatures;
+
+/// <summary>
+/// Our Standard Webhooks verifier against the reference <c>StandardWebhooks</c> package, which signs
+/// every case here and verifies it independently. That package reads the system clock, so ours does too.
+/// </summary>
+public class StandardWebhooksSignatureVerifierTests
+{
+    private const string Secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+    private const string RotatedSecret = "whsec_QkVTVC1zZWNvbmQtc2VjcmV0LWZvci1yb3RhdGlvbg==";
+    private const string UnknownSecret = "whsec_dW5rbm93bi1zZWNyZXQtbm90LWNvbmZpZ3VyZWQ=";
+    private const string Id = "msg_2KWPBgLlAfxdpx2AI54pPJ85f4W";
+    private const string Body = """{"type":"invoice.paid","timestamp":"2026-11-28T12:00:00Z","data":{"id":"in_1"}}""";
+
+    private static string Sign(string secret, DateTimeOffset when, string body = Body, string id = Id) => new StandardWebhook(secret).Sign(id, when, body);
+
+    private static string Unix(DateTimeOffset when) => when.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+
+    public static IEnumerable<TestCaseData> Cases()
+    {
+        var now = DateTimeOffset.UtcNow;
+        yield return new TestCaseData(Id, Unix(now), Sign(Secret, now), Body, true).SetName("Valid signature");
+        yield return new TestCaseData(Id, Unix(now), Sign(RotatedSecret, now), Body, true).SetName("Valid signature with the second active secret (rotation)");
+        yield return new TestCaseData(Id, Unix(now), Sign(UnknownSecret, now), Body, false).SetName("Signature with a secret that is not configured");
+        yield return new TestCaseData(Id, Unix(now), Sign(Secret, now), Body.Replace("in_1", "in_2", StringComparison.Ordinal), false).SetName("Body changed after signing");
+        yield return new TestCaseData("msg_other", Unix(now), Sign(Secret, now), Body, false).SetName("Different webhook-id than signed");
+        yield return new TestCaseData(Id, Unix(now.AddMinutes(-10)), Sign(Secret, now.AddMinutes(-10)), Body, false).SetName("Timestamp ten minutes old");
+        yield return new TestCaseData(Id, Unix(now.AddMinutes(10)), Sign(Secret, now.AddMinutes(10)), Body, false).SetName("Timestamp ten minutes ahead");
+        yield return new TestCaseData(Id, Unix(now.AddMinutes(-4)), Sign(Secret, now.AddMinutes(-4)), Body, true).SetName("Timestamp four minutes old, inside the tolerance");
+        yield return new TestCaseData(Id, "not-a-number", Sign(Secret, now), Body, false).SetName("Timestamp not a number");
+        yield return new TestCaseData(Id, Unix(now), Sign(Secret, now).Replace("v1,", "v2,", StringComparison.Ordinal), Body, false).SetName("Only an unknown signature version");
+        yield return new TestCaseData(Id, Unix(now), "v1,not base64!", Body, false).SetName("Signature not base64");
+        yield return new TestCaseData(Id, Unix(now), "", Body, false).SetName("Empty signature header");
+    }
+
+    [TestCaseSource(nameof(Cases))]
+    public void Verify_AgreesWithStandardWebhooksPackage(string id, string timestamp, string signature, string body, bool expected)
+    {
+        var headers = new HeaderDictionary
+        {
+            ["webhook-id"] = id,
+            ["webhook-timestamp"] = timestamp,
+            ["webhook-signature"] = signature,
+        };
+
+        var ours = Verifier().Verify(headers, Encoding.UTF8.GetBytes(body));
+        var reference = ReferenceAccepts(body, headers);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(ours.IsValid, Is.EqualTo(expected), ours.Failure);
+            Assert.That(reference, Is.EqualTo(expected), "the StandardWebhooks package disagrees with the expected verdict");
+        });
+        if (expected)
+        {
+            Assert.That(ours.SignedEventId, Is.EqualTo(id));
+        }
+    }
+
+    [Test]
+    public void Verify_SecondOfTwoSignaturesMatches_Accepted()
+    {
+        // The spec allows a space-separated list; the reference package only handles one entry, so
+        // it checks the matching signature on its own and ours checks the whole list.
+        var now = DateTimeOffset.UtcNow;
+        var good = Sign(Secret, now);
+        var headers = new HeaderDictionary { ["webhook-id"] = Id, ["webhook-timestamp"] = Unix(now), ["webhook-signature"] = good };
+        Assert.That(ReferenceAccepts(Body, headers), Is.True);
+
+        headers["webhook-signature"] = $"{Sign(UnknownSecret, now)} {good}";
+        var result = Verifier().Verify(headers, Encoding.UTF8.GetBytes(Body));
+
+        Assert.That(result.IsValid, Is.True, result.Failure);
+    }
+
+    [Test]
+    public void Verify_SvixHeaderAliases_AreAccepted()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var headers = new HeaderDictionary
+        {
+            ["svix-id"] = Id,
+            ["svix-timestamp"] = Unix(now),
+            ["svix-signature"] = Sign(Secret, now),
+        };
+
+        var result = Verifier().Verify(headers, Encoding.UTF8.GetBytes(Body));
+
+        Assert.That(result.IsValid, Is.True, result.Failure);
+        Assert.That(result.SignedEventId, Is.EqualTo(Id));
+    }
+
+    [TestCase("webhook-id")]
+    [TestCase("webhook-timestamp")]
+    [TestCase("webhook-signature")]
+    public void Verify_MissingHeader_NamesIt(string missing)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var headers = new HeaderDictionary
+        {
+            ["webhook-id"] = Id,
+            ["webhook-timestamp"] = Unix(now),
+            ["webhook-signature"] = Sign(Secret, now),
+        };
+        headers.Remove(missing);
+
+        var result = Verifier().Verify(headers, Encoding.UTF8.GetBytes(Body));
+
+        Assert.That(result.IsValid, Is.False);
+        Assert.That(result.Failure, Does.Contain(missing));
+    }
+
+    [Test]
+    public void Verify_ThousandsOfSignatures_Rejected()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var headers = new HeaderDictionary
+        {
+            ["webhook-id"] = Id,
+            ["webhook-timestamp"] = Unix(now),
+            ["webhook-signature"] = string.Join(' ', Enumerable.Repeat(Sign(UnknownSecret, now), 2000)),
+        };
+
+        var result = Verifier().Verify(headers, Encoding.UTF8.GetBytes(Body));
+
+        Assert.That(result.IsValid, Is.False);
+    }
+
+    private static StandardWebhooksSignatureVerifier Verifier() => new([Secret, RotatedSecret], 300, TimeProvider.System);
+
+    private static bool ReferenceAccepts(string body, HeaderDictionary headers) =>
+        new[] { Secret, RotatedSecret }.Any(secret =>
+        {
+            try
+            {
+                new StandardWebhook(secret).Verify(body, headers);
+                return true;
+            }
+            catch (WebhookVerificationException)
+            {
+                return false;
+            }
+        });
+}
