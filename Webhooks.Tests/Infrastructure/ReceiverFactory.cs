@@ -51,7 +51,18 @@ public sealed class ReceiverFactory : WebApplicationFactory<Program>
         }
 
         _services = services;
+
+        // Each receiver gets a schema of its own: its migrations, events and outbox are invisible to
+        // every other test, so no relay publishes another test's rows.
+        Schema = TestSchema.Create();
+        _settings["ConnectionStrings:Postgres"] = TestSchema.ConnectionString(_settings["ConnectionStrings:Postgres"]!, Schema);
+        // Straight to PostgreSQL, never through a test proxy that may be cutting connections.
+        Store = new StoreQueries(TestSchema.ConnectionString(TestEnvironment.Postgres, Schema));
     }
+
+    public string Schema { get; }
+
+    public StoreQueries Store { get; }
 
     public string Exchange { get; }
 
@@ -59,6 +70,12 @@ public sealed class ReceiverFactory : WebApplicationFactory<Program>
 
     /// <summary>Every configured secret, for the check that none reaches a log.</summary>
     public static IReadOnlyList<string> Secrets { get; } = [StripeSecret, StripeSecondSecret, StandardSecret, HmacSecret];
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        TestSchema.Drop(Schema);
+    }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {

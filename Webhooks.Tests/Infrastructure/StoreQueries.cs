@@ -3,26 +3,26 @@ using Npgsql;
 
 namespace Webhooks.Tests.Infrastructure;
 
-/// <summary>Reads what the receiver really committed, straight from PostgreSQL.</summary>
-public static class StoreQueries
+/// <summary>Reads what the receiver really committed, straight from PostgreSQL (in the test's own schema).</summary>
+public sealed class StoreQueries(string connectionString)
 {
-    public static async Task<long> CountEventsAsync(string provider, string eventId)
+    public async Task<long> CountEventsAsync(string provider, string eventId)
     {
-        await using var connection = new NpgsqlConnection(TestEnvironment.Postgres);
+        await using var connection = new NpgsqlConnection(connectionString);
         return await connection.ExecuteScalarAsync<long>(
             "SELECT count(*) FROM webhook_events WHERE provider = @provider AND event_id = @eventId", new { provider, eventId });
     }
 
-    public static async Task<long> CountEventsAsync(string provider, IEnumerable<string> eventIds)
+    public async Task<long> CountEventsAsync(string provider, IEnumerable<string> eventIds)
     {
-        await using var connection = new NpgsqlConnection(TestEnvironment.Postgres);
+        await using var connection = new NpgsqlConnection(connectionString);
         return await connection.ExecuteScalarAsync<long>(
             "SELECT count(*) FROM webhook_events WHERE provider = @provider AND event_id = ANY(@eventIds)", new { provider, eventIds = eventIds.ToArray() });
     }
 
-    public static async Task<long> CountOutboxAsync(string provider, IEnumerable<string> eventIds)
+    public async Task<long> CountOutboxAsync(string provider, IEnumerable<string> eventIds)
     {
-        await using var connection = new NpgsqlConnection(TestEnvironment.Postgres);
+        await using var connection = new NpgsqlConnection(connectionString);
         return await connection.ExecuteScalarAsync<long>(
             """
             SELECT count(*) FROM event_outbox o JOIN webhook_events e ON e.id = o.event_row_id
@@ -31,9 +31,9 @@ public static class StoreQueries
             new { provider, eventIds = eventIds.ToArray() });
     }
 
-    public static async Task<StoredEvent?> GetAsync(string provider, string eventId)
+    public async Task<StoredEvent?> GetAsync(string provider, string eventId)
     {
-        await using var connection = new NpgsqlConnection(TestEnvironment.Postgres);
+        await using var connection = new NpgsqlConnection(connectionString);
         return await connection.QuerySingleOrDefaultAsync<StoredEvent>(
             """
             SELECT provider AS Provider, event_id AS EventId, event_type AS EventType, headers::text AS Headers, body AS Body
@@ -41,9 +41,15 @@ public static class StoreQueries
             """,
             new { provider, eventId });
     }
+}
 
+public sealed record StoredEvent(string Provider, string EventId, string? EventType, string Headers, byte[] Body);
+
+/// <summary>Waits for a condition that becomes true asynchronously (a relay, a consumer).</summary>
+public static class Eventually
+{
     /// <summary>Polls until <paramref name="condition"/> holds or the timeout passes; returns whether it held.</summary>
-    public static async Task<bool> EventuallyAsync(Func<Task<bool>> condition, TimeSpan timeout)
+    public static async Task<bool> TrueAsync(Func<Task<bool>> condition, TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;
         while (true)
@@ -62,5 +68,3 @@ public static class StoreQueries
         }
     }
 }
-
-public sealed record StoredEvent(string Provider, string EventId, string? EventType, string Headers, byte[] Body);

@@ -31,13 +31,13 @@ public class ConcurrentDuplicateTests
             Assert.That(statuses.Count(s => s == "accepted"), Is.EqualTo(1));
             Assert.That(statuses.Count(s => s == "duplicate"), Is.EqualTo(49));
         });
-        Assert.That(await StoreQueries.CountEventsAsync("stripe", id), Is.EqualTo(1));
+        Assert.That(await factory.Store.CountEventsAsync("stripe", id), Is.EqualTo(1));
 
         Assert.That(await queue.WaitForCountAsync(1, TimeSpan.FromSeconds(20)), Is.GreaterThanOrEqualTo(1u));
         // Give a wrongly doubled publish time to show up before counting.
         await Task.Delay(TimeSpan.FromSeconds(2));
         var messages = await queue.DrainAsync();
         Assert.That(messages.Count(m => BoundQueue.EventIdOf(m.Envelope) == id), Is.EqualTo(1));
-        Assert.That(await StoreQueries.CountOutboxAsync("stripe", [id]), Is.Zero);
+        Assert.That(await factory.Store.CountOutboxAsync("stripe", [id]), Is.Zero);
     }
 }

@@ -62,7 +62,7 @@ public class DatabaseOutageTests
         using var retried = await _client.SendAsync(TestEvents.Stripe(body));
 
         await HttpAssertions.ExpectAckAsync(retried, "accepted", id);
-        Assert.That(await StoreQueries.CountEventsAsync("stripe", id), Is.EqualTo(1));
+        Assert.That(await _factory.Store.CountEventsAsync("stripe", id), Is.EqualTo(1));
     }
 
     [Test]

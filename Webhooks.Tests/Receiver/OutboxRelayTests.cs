@@ -44,15 +44,15 @@ public class OutboxRelayTests
 
         // The relay has tried (and the broker returned the message) at least once by now.
         Assert.That(
-            await StoreQueries.EventuallyAsync(async () => factory.Logs.Lines.Any(l => l.Contains("no queue is bound", StringComparison.Ordinal)), TimeSpan.FromSeconds(20)),
+            await Eventually.TrueAsync(async () => factory.Logs.Lines.Any(l => l.Contains("no queue is bound", StringComparison.Ordinal)), TimeSpan.FromSeconds(20)),
             Is.True,
             "the relay should have tried and been refused");
-        Assert.That(await StoreQueries.CountOutboxAsync("stripe", [id]), Is.EqualTo(1), "an unroutable message is not counted as published");
+        Assert.That(await factory.Store.CountOutboxAsync("stripe", [id]), Is.EqualTo(1), "an unroutable message is not counted as published");
 
         await using var queue = await BoundQueue.CreateAsync(factory.Exchange);
 
         Assert.That(await queue.WaitForCountAsync(1, TimeSpan.FromSeconds(60)), Is.EqualTo(1u));
-        Assert.That(await StoreQueries.CountOutboxAsync("stripe", [id]), Is.Zero);
+        Assert.That(await factory.Store.CountOutboxAsync("stripe", [id]), Is.Zero);
     }
 
     [Test]
@@ -74,7 +74,7 @@ public class OutboxRelayTests
                 Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), "a dead broker must never cost an accepted event");
             }
 
-            Assert.That(await StoreQueries.CountOutboxAsync("stripe", ids), Is.EqualTo(ids.Count));
+            Assert.That(await factory.Store.CountOutboxAsync("stripe", ids), Is.EqualTo(ids.Count));
         }
         finally
         {
@@ -82,7 +82,7 @@ public class OutboxRelayTests
         }
 
         Assert.That(
-            await StoreQueries.EventuallyAsync(async () => await StoreQueries.CountOutboxAsync("stripe", ids) == 0, TimeSpan.FromSeconds(90)),
+            await Eventually.TrueAsync(async () => await factory.Store.CountOutboxAsync("stripe", ids) == 0, TimeSpan.FromSeconds(90)),
             Is.True,
             "the relay catches up once the broker is back");
         var published = (await queue.DrainAsync()).Select(m => BoundQueue.EventIdOf(m.Envelope)).ToList();

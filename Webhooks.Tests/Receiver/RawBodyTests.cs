@@ -19,7 +19,7 @@ public class RawBodyTests
         using var response = await client.SendAsync(TestEvents.Stripe(bytes));
 
         await HttpAssertions.ExpectAckAsync(response, "accepted", id);
-        var stored = await StoreQueries.GetAsync("stripe", id);
+        var stored = await factory.Store.GetAsync("stripe", id);
         Assert.That(stored!.Body, Is.EqualTo(bytes));
         Assert.That(await queue.WaitForCountAsync(1, TimeSpan.FromSeconds(20)), Is.EqualTo(1u));
         var payload = BoundQueue.PayloadOf((await queue.DrainAsync()).Single().Envelope);

@@ -33,7 +33,7 @@ public class WebhookEndpointTests
         using var response = await _client.SendAsync(TestEvents.Stripe(TestEvents.StripeBody(id)));
 
         await HttpAssertions.ExpectAckAsync(response, "accepted", id);
-        var stored = await StoreQueries.GetAsync("stripe", id);
+        var stored = await _factory.Store.GetAsync("stripe", id);
         Assert.That(stored, Is.Not.Null);
         Assert.That(stored!.EventType, Is.EqualTo("payment_intent.succeeded"));
         Assert.That(stored.Headers, Does.Contain("stripe-signature"));
@@ -60,7 +60,7 @@ public class WebhookEndpointTests
 
         await HttpAssertions.ExpectAckAsync(first, "accepted", id);
         await HttpAssertions.ExpectAckAsync(second, "duplicate", id);
-        Assert.That(await StoreQueries.CountEventsAsync("stripe", id), Is.EqualTo(1));
+        Assert.That(await _factory.Store.CountEventsAsync("stripe", id), Is.EqualTo(1));
     }
 
     [Test]
@@ -71,7 +71,7 @@ public class WebhookEndpointTests
         using var response = await _client.SendAsync(TestEvents.Standard(webhookId, """{"type":"invoice.paid","data":{"id":"in_1"}}"""));
 
         await HttpAssertions.ExpectAckAsync(response, "accepted", webhookId);
-        Assert.That(await StoreQueries.CountEventsAsync("standard", webhookId), Is.EqualTo(1));
+        Assert.That(await _factory.Store.CountEventsAsync("standard", webhookId), Is.EqualTo(1));
     }
 
     [Test]
@@ -124,7 +124,7 @@ public class WebhookEndpointTests
 
         var problem = await HttpAssertions.ExpectAsync(response, HttpStatusCode.BadRequest);
         Assert.That(problem.GetProperty("detail").GetString(), Does.Contain(reason));
-        Assert.That(await StoreQueries.CountEventsAsync("stripe", ["evt_a", "evt_b"]), Is.Zero);
+        Assert.That(await _factory.Store.CountEventsAsync("stripe", ["evt_a", "evt_b"]), Is.Zero);
     }
 
     [Test]
@@ -144,7 +144,7 @@ public class WebhookEndpointTests
 
         var problem = await HttpAssertions.ExpectAsync(response, HttpStatusCode.Unauthorized);
         Assert.That(problem.GetProperty("detail").GetString(), Does.Contain("matches an active signing secret"));
-        Assert.That(await StoreQueries.CountEventsAsync("stripe", id), Is.Zero);
+        Assert.That(await _factory.Store.CountEventsAsync("stripe", id), Is.Zero);
     }
 
     [Test]
@@ -188,7 +188,7 @@ public class WebhookEndpointTests
         using var response = await _client.SendAsync(TestEvents.Stripe(body));
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.RequestEntityTooLarge));
-        Assert.That(await StoreQueries.CountEventsAsync("stripe", id), Is.Zero);
+        Assert.That(await _factory.Store.CountEventsAsync("stripe", id), Is.Zero);
     }
 
     [Test]
