@@ -20,9 +20,14 @@ public sealed class ReceiverFactory : WebApplicationFactory<Program>
     private readonly Dictionary<string, string?> _settings;
     private readonly Action<IServiceCollection>? _services;
 
-    public ReceiverFactory(IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
+    private readonly bool _ownsSchema;
+
+    /// <param name="settings">Settings over the test defaults.</param>
+    /// <param name="services">Service replacements.</param>
+    /// <param name="sameStoreAs">Another receiver whose schema and exchange this one shares, as a second instance would.</param>
+    public ReceiverFactory(IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null, ReceiverFactory? sameStoreAs = null)
     {
-        Exchange = TestEnvironment.UniqueName("test-events");
+        Exchange = sameStoreAs?.Exchange ?? TestEnvironment.UniqueName("test-events");
         _settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
         {
             ["ConnectionStrings:Postgres"] = TestEnvironment.Postgres,
@@ -54,7 +59,8 @@ public sealed class ReceiverFactory : WebApplicationFactory<Program>
 
         // Each receiver gets a schema of its own: its migrations, events and outbox are invisible to
         // every other test, so no relay publishes another test's rows.
-        Schema = TestSchema.Create();
+        _ownsSchema = sameStoreAs is null;
+        Schema = sameStoreAs?.Schema ?? TestSchema.Create();
         _settings["ConnectionStrings:Postgres"] = TestSchema.ConnectionString(_settings["ConnectionStrings:Postgres"]!, Schema);
         // Straight to PostgreSQL, never through a test proxy that may be cutting connections.
         Store = new StoreQueries(TestSchema.ConnectionString(TestEnvironment.Postgres, Schema));
@@ -74,7 +80,10 @@ public sealed class ReceiverFactory : WebApplicationFactory<Program>
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
-        TestSchema.Drop(Schema);
+        if (_ownsSchema)
+        {
+            TestSchema.Drop(Schema);
+        }
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)

@@ -89,6 +89,30 @@ public class OutboxRelayTests
         Assert.That(published, Is.SupersetOf(ids));
     }
 
+    [Test]
+    public async Task TwoReceiversSharingOneStore_PublishEveryEventExactlyOnce()
+    {
+        await using var first = new ReceiverFactory();
+        await using var second = new ReceiverFactory(sameStoreAs: first);
+        await using var queue = await BoundQueue.CreateAsync(first.Exchange);
+        using var firstClient = first.CreateClient();
+        using var secondClient = second.CreateClient();
+        var ids = Enumerable.Range(0, 300).Select(_ => TestEvents.NewEventId()).ToList();
+
+        // Both relays see every row; SKIP LOCKED must keep them from publishing the same one.
+        await Parallel.ForEachAsync(ids.Select((id, i) => (id, client: i % 2 == 0 ? firstClient : secondClient)), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (item, token) =>
+        {
+            using var response = await item.client.SendAsync(TestEvents.Stripe(TestEvents.StripeBody(item.id)), token);
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        });
+
+        Assert.That(await Eventually.TrueAsync(async () => await first.Store.CountOutboxAsync("stripe", ids) == 0, TimeSpan.FromSeconds(60)), Is.True);
+        Assert.That(await queue.WaitForCountAsync((uint)ids.Count, TimeSpan.FromSeconds(20)), Is.EqualTo((uint)ids.Count));
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        var published = (await queue.DrainAsync()).Select(m => BoundQueue.EventIdOf(m.Envelope)).ToList();
+        Assert.That(published, Is.EquivalentTo(ids), "each stored event published once, none twice");
+    }
+
     private static async Task WarmUpAsync(HttpClient client, BoundQueue queue)
     {
         var id = TestEvents.NewEventId();

@@ -23,26 +23,33 @@ public class StandardWebhooksSignatureVerifierTests
 
     private static string Unix(DateTimeOffset when) => when.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
 
+    /// <summary>
+    /// Each case builds its headers from the clock when it runs (not when tests are discovered), as
+    /// (webhook-id, webhook-timestamp, webhook-signature, body).
+    /// </summary>
     public static IEnumerable<TestCaseData> Cases()
     {
-        var now = DateTimeOffset.UtcNow;
-        yield return new TestCaseData(Id, Unix(now), Sign(Secret, now), Body, true).SetName("Valid signature");
-        yield return new TestCaseData(Id, Unix(now), Sign(RotatedSecret, now), Body, true).SetName("Valid signature with the second active secret (rotation)");
-        yield return new TestCaseData(Id, Unix(now), Sign(UnknownSecret, now), Body, false).SetName("Signature with a secret that is not configured");
-        yield return new TestCaseData(Id, Unix(now), Sign(Secret, now), Body.Replace("in_1", "in_2", StringComparison.Ordinal), false).SetName("Body changed after signing");
-        yield return new TestCaseData("msg_other", Unix(now), Sign(Secret, now), Body, false).SetName("Different webhook-id than signed");
-        yield return new TestCaseData(Id, Unix(now.AddMinutes(-10)), Sign(Secret, now.AddMinutes(-10)), Body, false).SetName("Timestamp ten minutes old");
-        yield return new TestCaseData(Id, Unix(now.AddMinutes(10)), Sign(Secret, now.AddMinutes(10)), Body, false).SetName("Timestamp ten minutes ahead");
-        yield return new TestCaseData(Id, Unix(now.AddMinutes(-4)), Sign(Secret, now.AddMinutes(-4)), Body, true).SetName("Timestamp four minutes old, inside the tolerance");
-        yield return new TestCaseData(Id, "not-a-number", Sign(Secret, now), Body, false).SetName("Timestamp not a number");
-        yield return new TestCaseData(Id, Unix(now), Sign(Secret, now).Replace("v1,", "v2,", StringComparison.Ordinal), Body, false).SetName("Only an unknown signature version");
-        yield return new TestCaseData(Id, Unix(now), "v1,not base64!", Body, false).SetName("Signature not base64");
-        yield return new TestCaseData(Id, Unix(now), "", Body, false).SetName("Empty signature header");
+        static TestCaseData Case(string name, Func<DateTimeOffset, (string Id, string Timestamp, string Signature, string Body)> build, bool expected) =>
+            new TestCaseData(build, expected).SetName(name);
+
+        yield return Case("Valid signature", now => (Id, Unix(now), Sign(Secret, now), Body), true);
+        yield return Case("Valid signature with the second active secret (rotation)", now => (Id, Unix(now), Sign(RotatedSecret, now), Body), true);
+        yield return Case("Signature with a secret that is not configured", now => (Id, Unix(now), Sign(UnknownSecret, now), Body), false);
+        yield return Case("Body changed after signing", now => (Id, Unix(now), Sign(Secret, now), Body.Replace("in_1", "in_2", StringComparison.Ordinal)), false);
+        yield return Case("Different webhook-id than signed", now => ("msg_other", Unix(now), Sign(Secret, now), Body), false);
+        yield return Case("Timestamp ten minutes old", now => (Id, Unix(now.AddMinutes(-10)), Sign(Secret, now.AddMinutes(-10)), Body), false);
+        yield return Case("Timestamp ten minutes ahead", now => (Id, Unix(now.AddMinutes(10)), Sign(Secret, now.AddMinutes(10)), Body), false);
+        yield return Case("Timestamp four minutes old, inside the tolerance", now => (Id, Unix(now.AddMinutes(-4)), Sign(Secret, now.AddMinutes(-4)), Body), true);
+        yield return Case("Timestamp not a number", now => (Id, "not-a-number", Sign(Secret, now), Body), false);
+        yield return Case("Only an unknown signature version", now => (Id, Unix(now), Sign(Secret, now).Replace("v1,", "v2,", StringComparison.Ordinal), Body), false);
+        yield return Case("Signature not base64", now => (Id, Unix(now), "v1,not base64!", Body), false);
+        yield return Case("Empty signature header", now => (Id, Unix(now), "", Body), false);
     }
 
     [TestCaseSource(nameof(Cases))]
-    public void Verify_AgreesWithStandardWebhooksPackage(string id, string timestamp, string signature, string body, bool expected)
+    public void Verify_AgreesWithStandardWebhooksPackage(Func<DateTimeOffset, (string Id, string Timestamp, string Signature, string Body)> build, bool expected)
     {
+        var (id, timestamp, signature, body) = build(DateTimeOffset.UtcNow);
         var headers = new HeaderDictionary
         {
             ["webhook-id"] = id,

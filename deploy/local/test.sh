@@ -17,24 +17,27 @@ eval "$("$REPO/deploy/local/services.sh" env)"
 # Keep the run quiet and repeatable on a fresh machine.
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
-log="$(mktemp)"
-trap 'rm -f "$log"' EXIT
+results="$(mktemp -d)"
+trap 'rm -rf "$results"' EXIT
 
 set +e
-dotnet test Webhooks.sln -c Release --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log"
-status=${PIPESTATUS[0]}
+dotnet test Webhooks.sln -c Release --logger "console;verbosity=normal" --logger trx --results-directory "$results" "$@"
+status=$?
 set -e
 
-# dotnet test prints one summary per test assembly: "Passed!  - Failed: 0, Passed: 88, Skipped: 0, ...".
-count() { grep -Eo "$1: +[0-9]+" "$log" | awk '{ n += $2 } END { print n + 0 }'; }
-passed=$(count Passed)
-failed=$(count Failed)
-skipped=$(count Skipped)
+# Each test assembly writes a TRX file whose <Counters> element has the run's totals.
+count() {
+    cat "$results"/*.trx 2>/dev/null | grep -o "<Counters [^>]*" | grep -o " $1=\"[0-9]*\"" | grep -o "[0-9]*" \
+        | awk '{ n += $1 } END { print n + 0 }' || true
+}
+passed=$(count passed)
+failed=$(count failed)
+notrun=$(( $(count total) - $(count executed) ))
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
     # The build or the test host failed before any test could report: count that as a failure.
     failed=1
 fi
 
 echo
-echo "${passed} passed, ${failed} failed, ${skipped} skipped"
+echo "${passed} passed, ${failed} failed, ${notrun} skipped"
 exit "$status"
