@@ -33,9 +33,13 @@ public static class ReceiverServiceCollectionExtensions
             .Validate(o => o.BatchSize is >= 1 and <= 5000, "Outbox__BatchSize must be between 1 and 5000.")
             .Validate(o => o.PollInterval > TimeSpan.Zero, "Outbox__PollInterval must be above zero.")
             .Validate(o => o.PublishTimeout > TimeSpan.Zero, "Outbox__PublishTimeout must be above zero.")
+            .Validate(o => o.FastLaneLease > o.PublishTimeout, "Outbox__FastLaneLease must be longer than Outbox__PublishTimeout.")
+            .Validate(o => o.FastLaneCapacity >= 1 && o.FastLaneConcurrency is >= 1 and <= 16, "Outbox__FastLaneCapacity must be positive and Outbox__FastLaneConcurrency 1 to 16.")
             .ValidateOnStart();
         services.AddOptions<BrokerOptions>().BindConfiguration(BrokerOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton<OutboxSignal>();
+        services.AddSingleton<EventPublisher>();
+        services.AddSingleton<OutboxFastLane>();
+        services.AddHostedService(sp => sp.GetRequiredService<OutboxFastLane>());
         services.AddHostedService<OutboxRelay>();
         services.AddMassTransit(bus => bus.UsingRabbitMq((context, cfg) => cfg.ConfigureWebhooksHost(context)));
         return services;

@@ -86,7 +86,8 @@ public static partial class WebhookEndpoints
     [LoggerMessage(Level = LogLevel.Warning, Message = "Rejected a webhook for provider {Provider} with {Status}: {Reason}")]
     private static partial void LogRejected(ILogger logger, string provider, int status, string reason);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Stored webhook {Provider}/{EventId} ({EventType}): {Outcome}")]
+    // Debug: at thousands of events a second a line each would cost more than the store itself; metrics count them.
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Stored webhook {Provider}/{EventId} ({EventType}): {Outcome}")]
     private static partial void LogStored(ILogger logger, string provider, string eventId, string? eventType, StoreOutcome outcome);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Could not store webhook {Provider}/{EventId}, answered 503: {Reason}")]

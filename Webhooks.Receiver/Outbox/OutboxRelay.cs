@@ -1,21 +1,19 @@
-using System.Text;
-using MassTransit;
 using Microsoft.Extensions.Options;
 using Npgsql;
-using Webhooks.Contracts;
 
 namespace Webhooks.Receiver.Outbox;
 
 /// <summary>
-/// Publishes stored, unpublished events to RabbitMQ. A row leaves the outbox only after the broker
-/// confirmed a <c>mandatory</c> publish: a message no queue would take comes back as returned and
-/// the row stays, to be tried again with a growing delay. The claim runs in a transaction with
-/// <c>FOR UPDATE SKIP LOCKED</c>, so several receivers share the work.
+/// The safety net behind <see cref="OutboxFastLane"/>: publishes every outbox row that is due, i.e.
+/// whose fast-lane lease ran out (broker down, process crashed, another receiver's row) or whose
+/// retry time came. A row leaves the outbox only after the broker confirmed a <c>mandatory</c>
+/// publish; a message no queue would take comes back and the row stays, to be tried again with a
+/// growing delay. Claims run with <c>FOR UPDATE SKIP LOCKED</c>, so several receivers share the work.
 /// </summary>
 public sealed partial class OutboxRelay(
     NpgsqlDataSource dataSource,
-    IBus bus,
-    OutboxSignal signal,
+    EventPublisher publisher,
+    TimeProvider clock,
     IOptions<OutboxOptions> options,
     ILogger<OutboxRelay> logger) : BackgroundService
 {
@@ -65,7 +63,7 @@ public sealed partial class OutboxRelay(
     {
         try
         {
-            await signal.WaitAsync(delay, stoppingToken);
+            await Task.Delay(delay, clock, stoppingToken);
         }
         catch (OperationCanceledException)
         {
@@ -84,7 +82,7 @@ public sealed partial class OutboxRelay(
         }
 
         // All publishes of the round are in flight together; their confirms arrive pipelined.
-        var results = await Task.WhenAll(rows.Select(row => PublishAsync(row, cancellationToken)));
+        var results = await Task.WhenAll(rows.Select(row => publisher.PublishAsync(row.ToMessage(), row.MessageId, cancellationToken)));
         var published = rows.Where((_, i) => results[i] is null).Select(r => r.Id).ToArray();
         var failed = rows.Where((_, i) => results[i] is not null).Select(r => r.Id).ToArray();
 
@@ -103,47 +101,6 @@ public sealed partial class OutboxRelay(
         await transaction.CommitAsync(CancellationToken.None);
         _probing = failed.Length > 0;
         return new RelayRound(published.Length, failed.Length);
-    }
-
-    /// <summary>Null when the broker confirmed a routed publish, else why not.</summary>
-    private async Task<string?> PublishAsync(OutboxRow row, CancellationToken cancellationToken)
-    {
-        var message = new PaymentEventReceived(
-            row.Id,
-            row.Provider,
-            row.EventId,
-            row.EventType,
-            new DateTimeOffset(DateTime.SpecifyKind(row.ReceivedAt, DateTimeKind.Utc)),
-            Encoding.UTF8.GetString(row.Body));
-
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(_options.PublishTimeout);
-        try
-        {
-            await bus.Publish(message, context =>
-            {
-                // A stable id per stored event: a second publish of the same row is recognisably the same message.
-                context.MessageId = row.MessageId;
-                context.Durable = true;
-                if (context.TryGetPayload<RabbitMqSendContext>(out var rabbit))
-                {
-                    rabbit.Mandatory = true;
-                }
-            }, timeout.Token);
-            return null;
-        }
-        catch (MessageReturnedException)
-        {
-            return "The broker returned the message: no queue is bound to the event exchange yet (has a processor ever started?).";
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            return $"No confirm from the broker within {_options.PublishTimeout.TotalSeconds:0.#} s.";
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            return $"{ex.GetType().Name}: {ex.Message}";
-        }
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} stored events were not published and stay in the outbox: {Reason}")]

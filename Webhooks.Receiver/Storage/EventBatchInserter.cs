@@ -1,5 +1,7 @@
 using Npgsql;
+using Microsoft.Extensions.Options;
 using NpgsqlTypes;
+using Webhooks.Receiver.Outbox;
 
 namespace Webhooks.Receiver.Storage;
 
@@ -8,8 +10,10 @@ namespace Webhooks.Receiver.Storage;
 /// by an earlier request or a concurrent one, is skipped by the unique constraint and reported as a
 /// duplicate; the 200 for an accepted event therefore always means "this commit stored it".
 /// </summary>
-public sealed class EventBatchInserter(NpgsqlDataSource dataSource)
+public sealed class EventBatchInserter(NpgsqlDataSource dataSource, IOptions<OutboxOptions> outboxOptions)
 {
+    private readonly TimeSpan _lease = outboxOptions.Value.FastLaneLease;
+
     private const string InsertSql = """
         WITH incoming AS (
             SELECT * FROM unnest(@providers, @event_ids, @event_types, @received_at, @message_ids, @headers, @bodies)
@@ -20,13 +24,13 @@ public sealed class EventBatchInserter(NpgsqlDataSource dataSource)
             ON CONFLICT (provider, event_id) DO NOTHING
             RETURNING id, provider, event_id
         ), queued AS (
-            INSERT INTO event_outbox (event_row_id) SELECT id FROM inserted
+            INSERT INTO event_outbox (event_row_id, next_attempt_at) SELECT id, now() + @lease FROM inserted
         )
-        SELECT provider, event_id FROM inserted
+        SELECT id, provider, event_id FROM inserted
         """;
 
-    /// <summary>Inserts distinct events; returns the (provider, key) pairs this commit stored.</summary>
-    public async Task<HashSet<(string Provider, string EventId)>> InsertAsync(IReadOnlyList<IncomingEvent> events, CancellationToken cancellationToken)
+    /// <summary>Inserts distinct events; returns those this commit stored, by (provider, key), with their row id and message id.</summary>
+    public async Task<Dictionary<(string Provider, string EventId), StoredRow>> InsertAsync(IReadOnlyList<IncomingEvent> events, CancellationToken cancellationToken)
     {
         var count = events.Count;
         var providers = new string[count];
@@ -59,13 +63,21 @@ public sealed class EventBatchInserter(NpgsqlDataSource dataSource)
         command.Parameters.Add(new NpgsqlParameter<Guid[]>("message_ids", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { TypedValue = messageIds });
         command.Parameters.Add(new NpgsqlParameter<string[]>("headers", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = headers });
         command.Parameters.Add(new NpgsqlParameter<byte[][]>("bodies", NpgsqlDbType.Array | NpgsqlDbType.Bytea) { TypedValue = bodies });
+        command.Parameters.Add(new NpgsqlParameter<TimeSpan>("lease", NpgsqlDbType.Interval) { TypedValue = _lease });
 
-        var stored = new HashSet<(string, string)>();
+        var messageIdByKey = new Dictionary<(string, string), Guid>(count);
+        for (var i = 0; i < count; i++)
+        {
+            messageIdByKey[(providers[i], eventIds[i])] = messageIds[i];
+        }
+
+        var stored = new Dictionary<(string, string), StoredRow>();
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
             while (await reader.ReadAsync(cancellationToken))
             {
-                stored.Add((reader.GetString(0), reader.GetString(1)));
+                var key = (reader.GetString(1), reader.GetString(2));
+                stored[key] = new StoredRow(reader.GetInt64(0), messageIdByKey[key]);
             }
         }
 

@@ -15,20 +15,20 @@ public sealed partial class GroupCommitEventWriter : BackgroundService
 {
     private readonly Channel<PendingWrite> _queue;
     private readonly EventBatchInserter _inserter;
-    private readonly OutboxSignal _outboxSignal;
+    private readonly OutboxFastLane _fastLane;
     private readonly WebhooksOptions _options;
     private readonly TimeProvider _clock;
     private readonly ILogger<GroupCommitEventWriter> _logger;
 
     public GroupCommitEventWriter(
         EventBatchInserter inserter,
-        OutboxSignal outboxSignal,
+        OutboxFastLane fastLane,
         IOptions<WebhooksOptions> options,
         TimeProvider clock,
         ILogger<GroupCommitEventWriter> logger)
     {
         _inserter = inserter;
-        _outboxSignal = outboxSignal;
+        _fastLane = fastLane;
         _options = options.Value;
         _clock = clock;
         _logger = logger;
@@ -109,13 +109,15 @@ public sealed partial class GroupCommitEventWriter : BackgroundService
             foreach (var pending in batch)
             {
                 var key = (pending.Event.Provider, pending.Event.EventId);
-                var accepted = stored.Remove(key);
-                pending.Completion.TrySetResult(accepted ? StoreOutcome.Accepted : StoreOutcome.Duplicate);
-            }
-
-            if (distinct.Count > 0)
-            {
-                _outboxSignal.Notify();
+                if (stored.Remove(key, out var row))
+                {
+                    _fastLane.Offer(new FreshEvent(row.Id, row.MessageId, pending.Event.ToMessage(row.Id)));
+                    pending.Completion.TrySetResult(StoreOutcome.Accepted);
+                }
+                else
+                {
+                    pending.Completion.TrySetResult(StoreOutcome.Duplicate);
+                }
             }
         }
         catch (Exception ex) // whatever failed, every waiting caller must hear 503 and the loop must go on

@@ -1,3 +1,6 @@
+using System.Text;
+using Webhooks.Contracts;
+
 namespace Webhooks.Receiver.Storage;
 
 /// <summary>An authentic event on its way into the store.</summary>
@@ -7,4 +10,8 @@ public sealed record IncomingEvent(
     string? EventType,
     DateTimeOffset ReceivedAt,
     string HeadersJson,
-    byte[] Body);
+    byte[] Body)
+{
+    public PaymentEventReceived ToMessage(long rowId) =>
+        new(rowId, Provider, EventId, EventType, ReceivedAt, Encoding.UTF8.GetString(Body));
+}

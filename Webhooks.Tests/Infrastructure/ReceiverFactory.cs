@@ -49,6 +49,9 @@ public sealed class ReceiverFactory : WebApplicationFactory<Program>
             ["Webhooks:Providers:shop:Encoding"] = "base64",
             ["Webhooks:Providers:shop:IdField"] = "data.id",
             ["Outbox:PollInterval"] = "00:00:00.200",
+            // Short, so that tests of broker outages see the relay take over within seconds.
+            ["Outbox:PublishTimeout"] = "00:00:03",
+            ["Outbox:FastLaneLease"] = "00:00:04",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

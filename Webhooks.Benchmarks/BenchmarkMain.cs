@@ -1,0 +1,34 @@
+namespace Webhooks.Benchmarks;
+
+/// <summary>
+/// <c>template</c> writes the real-shaped event body the load tool signs; <c>sink</c> binds a bounded
+/// queue to an exchange so publishes are routed; <c>bare</c> and <c>naive</c> serve the comparison
+/// endpoints. The receiver itself is measured as its own process.
+/// </summary>
+public static class BenchmarkMain
+{
+    public static async Task<int> Main(string[] args)
+    {
+        switch (args.FirstOrDefault())
+        {
+            case "template":
+                await EventTemplate.WriteAsync(args[1], args[2]);
+                return 0;
+            case "sink":
+                await SinkQueue.BindAsync(args[1], args[2]);
+                return 0;
+            case "count":
+                Console.WriteLine(await StoredRows.CountAsync(args[1], args[2]));
+                return 0;
+            case "bare":
+                await BareServer.RunAsync(args[1..]);
+                return 0;
+            case "naive":
+                await NaiveServer.RunAsync(args[1..]);
+                return 0;
+            default:
+                await Console.Error.WriteLineAsync("usage: Webhooks.Benchmarks template <fixtures-dir> <out-file> | sink <exchange> <queue> | count <schema> <id-prefix> | bare|naive [--urls URL]");
+                return 2;
+        }
+    }
+}

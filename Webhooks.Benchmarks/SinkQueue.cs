@@ -1,0 +1,26 @@
+using RabbitMQ.Client;
+using Webhooks.Infrastructure.Messaging;
+
+namespace Webhooks.Benchmarks;
+
+/// <summary>
+/// A queue that takes every publish and keeps only the newest message, so a publisher's confirms are
+/// real (the message was routed and stored) without the queue growing during a load test.
+/// </summary>
+internal static class SinkQueue
+{
+    public static async Task BindAsync(string exchange, string queue)
+    {
+        var address = RabbitMqAddress.Parse(Environment.GetEnvironmentVariable("ConnectionStrings__RabbitMq") ?? "amqp://guest:guest@127.0.0.1:56720/");
+        var factory = new ConnectionFactory { HostName = address.Host, Port = address.Port, VirtualHost = address.VirtualHost, UserName = address.Username, Password = address.Password };
+        await using var connection = await factory.CreateConnectionAsync();
+        await using var channel = await connection.CreateChannelAsync();
+        await channel.ExchangeDeclareAsync(exchange, ExchangeType.Fanout, durable: true, autoDelete: false);
+        await channel.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false, arguments: new Dictionary<string, object?>
+        {
+            ["x-max-length"] = 1,
+            ["x-overflow"] = "drop-head",
+        });
+        await channel.QueueBindAsync(queue, exchange, "");
+    }
+}

@@ -1,0 +1,171 @@
+#!/usr/bin/env bash
+# The receiver benchmark: three servers measured side by side, in one run, on this machine, with
+# the same load tool (wrk, from Debian's packages) and the same presigned, uniquely keyed,
+# real-shaped Stripe events:
+#   (a) bare  - Kestrel reads the body and checks the signature, nothing more (the ceiling);
+#   (b) naive - per request one INSERT (its own commit) and one awaited, confirmed publish;
+#   (c) ours  - the real receiver: group commit with synchronous_commit on, 200 after the commit,
+#               outbox relay publishing with confirms.
+# Then (c) again at half its maximum rate for the latency target.
+#
+#   bench/run.sh [--duration SECONDS] [--connections N] [--threads N] [--out FILE]
+#
+# Prints a table and writes it, with the machine's description, to bench/RESULTS.md (or --out).
+set -euo pipefail
+
+REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
+cd "$REPO"
+
+DURATION=20
+CONNECTIONS=64
+THREADS=1
+OUT="$REPO/bench/RESULTS.md"
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --duration) DURATION="$2"; shift 2 ;;
+        --connections) CONNECTIONS="$2"; shift 2 ;;
+        --threads) THREADS="$2"; shift 2 ;;
+        --out) OUT="$2"; shift 2 ;;
+        *) echo "unknown option $1" >&2; exit 2 ;;
+    esac
+done
+
+log() { printf '[bench] %s\n' "$*" >&2; }
+
+command -v wrk >/dev/null || { log "installing wrk"; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+"$REPO/deploy/local/services.sh" start
+eval "$("$REPO/deploy/local/services.sh" env)"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+log "building (Release)"
+dotnet build Webhooks.sln -c Release -v quiet -nologo >/dev/null
+BENCH_DLL="$REPO/Webhooks.Benchmarks/bin/Release/net10.0/Webhooks.Benchmarks.dll"
+RECEIVER_DLL="$REPO/Webhooks.Receiver/bin/Release/net10.0/Webhooks.Receiver.dll"
+
+export BENCH_SECRET="whsec_benchmark_only_$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+export BENCH_TEMPLATE; BENCH_TEMPLATE="$(mktemp)"
+WORK="$(mktemp -d)"
+SERVER_PID=""
+cleanup() {
+    [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null || true
+    rm -rf "$WORK" "$BENCH_TEMPLATE"
+}
+trap cleanup EXIT
+dotnet "$BENCH_DLL" template "$REPO/Webhooks.Tests/Fixtures/Stripe" "$BENCH_TEMPLATE"
+
+PG_PORT="$(sed -E 's/.*Port=([0-9]+).*/\1/' <<<"$ConnectionStrings__Postgres")"
+psql_admin() { PGPASSWORD=webhooks psql -qAt -h 127.0.0.1 -p "$PG_PORT" -U webhooks -d webhooks -v ON_ERROR_STOP=1 -c "$1"; }
+
+cpu_ticks_of() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+machine_ticks() { awk '/^cpu / { print $2 + $3 + $4 + $5 + $6 + $7 + $8 }' /proc/stat; }
+peak_rss_mb() { awk '/VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status"; }
+TICKS_PER_SECOND="$(getconf CLK_TCK)"
+
+start_server() { # name port
+    local name="$1" port="$2" schema="bench_$1"
+    psql_admin "DROP SCHEMA IF EXISTS $schema CASCADE; CREATE SCHEMA $schema;"
+    local pg="${ConnectionStrings__Postgres};Search Path=$schema"
+    case "$name" in
+        bare)
+            dotnet "$BENCH_DLL" bare --urls "http://127.0.0.1:$port" >"$WORK/$name.log" 2>&1 & ;;
+        naive)
+            dotnet "$BENCH_DLL" sink bench-naive-events bench-naive-sink
+            ConnectionStrings__Postgres="$pg" Broker__EventExchange=bench-naive-events \
+                dotnet "$BENCH_DLL" naive --urls "http://127.0.0.1:$port" >"$WORK/$name.log" 2>&1 & ;;
+        ours)
+            dotnet "$BENCH_DLL" sink bench-ours-events bench-ours-sink
+            ConnectionStrings__Postgres="$pg" Broker__EventExchange=bench-ours-events \
+                Webhooks__Providers__stripe__Scheme=stripe Webhooks__Providers__stripe__Secrets__0="$BENCH_SECRET" \
+                Webhooks__Providers__stripe__ToleranceSeconds=3600 Logging__LogLevel__Default=Warning \
+                ASPNETCORE_ENVIRONMENT=Production \
+                dotnet "$RECEIVER_DLL" --urls "http://127.0.0.1:$port" >"$WORK/$name.log" 2>&1 & ;;
+    esac
+    SERVER_PID=$!
+    for _ in $(seq 1 120); do
+        if curl -s -o /dev/null -X POST "http://127.0.0.1:$port/webhooks/stripe" -d '{}'; then return 0; fi
+        sleep 0.5
+    done
+    log "$name did not start:"; cat "$WORK/$name.log" >&2; exit 1
+}
+
+stop_server() {
+    kill "$SERVER_PID" 2>/dev/null || true
+    wait "$SERVER_PID" 2>/dev/null || true
+    SERVER_PID=""
+}
+
+# run_load name port seconds connections delay_ms -> sets R_* variables
+run_load() {
+    local name="$1" port="$2" seconds="$3" connections="$4" delay="$5" run="$6"
+    local before_server before_machine
+    before_server="$(cpu_ticks_of "$SERVER_PID")"
+    before_machine="$(machine_ticks)"
+    BENCH_RUN="$run" BENCH_DELAY_MS="$delay" wrk -t "$THREADS" -c "$connections" -d "${seconds}s" --timeout 10s \
+        -s "$REPO/bench/signed-events.lua" "http://127.0.0.1:$port" >"$WORK/wrk-$run.txt" 2>&1 || true
+    local result; result="$(grep BENCH_RESULT "$WORK/wrk-$run.txt" || true)"
+    [ -n "$result" ] || { log "wrk failed:"; cat "$WORK/wrk-$run.txt" >&2; exit 1; }
+    field() { sed -E "s/.* $1=([^ ]+).*/\1/" <<<"$result"; }
+    R_REQUESTS="$(field requests)"; R_OK="$(field ok)"; R_REJECTED="$(field rejected)"; R_ERRORS="$(field socket_errors)"
+    R_RPS="$(field rps)"; R_P50="$(field p50_us)"; R_P99="$(field p99_us)"; R_P999="$(field p999_us)"
+    local server_ticks=$(( $(cpu_ticks_of "$SERVER_PID") - before_server ))
+    local machine_ticks_used=$(( $(machine_ticks) - before_machine ))
+    R_CPU_SERVER_US="$(awk -v t="$server_ticks" -v hz="$TICKS_PER_SECOND" -v n="$R_REQUESTS" 'BEGIN { printf "%.0f", n ? t / hz * 1e6 / n : 0 }')"
+    R_CPU_MACHINE_US="$(awk -v t="$machine_ticks_used" -v hz="$TICKS_PER_SECOND" -v n="$R_REQUESTS" 'BEGIN { printf "%.0f", n ? t / hz * 1e6 / n : 0 }')"
+    R_RSS="$(peak_rss_mb "$SERVER_PID")"
+}
+
+ms() { awk -v us="$1" 'BEGIN { printf "%.2f", us / 1000 }'; }
+
+ROWS=()
+declare -A RPS
+RUN_ID="$(date +%s)"
+port=5190
+for name in bare naive ours; do
+    port=$((port + 1))
+    log "$name: starting"
+    start_server "$name" "$port"
+    log "$name: warm-up 5 s"
+    run_load "$name" "$port" 5 "$CONNECTIONS" 0 "${RUN_ID}w${name}"
+    log "$name: measuring ${DURATION} s with $CONNECTIONS connections"
+    run_load "$name" "$port" "$DURATION" "$CONNECTIONS" 0 "${RUN_ID}${name}"
+    RPS[$name]="$R_RPS"
+    stored="n/a"
+    if [ "$name" != bare ]; then
+        sleep 1
+        stored="$(ConnectionStrings__Postgres="$ConnectionStrings__Postgres" dotnet "$BENCH_DLL" count "bench_$name" "evt_bench_${RUN_ID}${name}_")"
+        # Requests still in flight when wrk stops are stored but never counted as answered: at most
+        # one per connection. Fewer rows than 200s would be a lost event.
+        extra=$((stored - R_OK))
+        if [ "$extra" -ge 0 ] && [ "$extra" -le "$CONNECTIONS" ]; then
+            stored="$stored (every 200 stored; $extra more were in flight at the stop)"
+        else
+            stored="$stored (MISMATCH: $R_OK answered 200)"
+        fi
+    fi
+    ROWS+=("| ($name) | $R_RPS | $(ms "$R_P50") | $(ms "$R_P99") | $(ms "$R_P999") | $R_CPU_SERVER_US | $R_CPU_MACHINE_US | $R_RSS | $R_OK / $R_REQUESTS | $stored |")
+    if [ "$name" = ours ]; then
+        half="$(awk -v r="$R_RPS" 'BEGIN { printf "%.0f", r / 2 }')"
+        paced_connections=32
+        delay="$(awk -v c="$paced_connections" -v r="$half" 'BEGIN { d = int(c * 1000 / r); if (d < 1) d = 1; print d }')"
+        log "ours: paced run near half the maximum (~$half/s: $paced_connections connections, ${delay} ms apart)"
+        run_load "$name" "$port" "$DURATION" "$paced_connections" "$delay" "${RUN_ID}half"
+        ROWS+=("| (ours, half rate) | $R_RPS | $(ms "$R_P50") | $(ms "$R_P99") | $(ms "$R_P999") | $R_CPU_SERVER_US | $R_CPU_MACHINE_US | $R_RSS | $R_OK / $R_REQUESTS | |")
+    fi
+    stop_server
+done
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b ? a / b : 0 }'; }
+{
+    echo "## Receiver benchmark, $(date -u '+%Y-%m-%d %H:%M UTC')"
+    echo
+    echo "Machine: $(nproc) cores ($(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)), $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), $(uname -sr); wrk on the same machine, $THREADS thread(s), $CONNECTIONS connections, ${DURATION} s per run after a 5 s warm-up; PostgreSQL $(psql_admin 'SHOW server_version'), synchronous_commit $(psql_admin 'SHOW synchronous_commit'); RabbitMQ with publisher confirms."
+    echo
+    echo "| server | requests/s | p50 ms | p99 ms | p99.9 ms | server CPU µs/event | machine CPU µs/event | peak RSS MB | 200s / requests | stored rows |"
+    echo "|---|---|---|---|---|---|---|---|---|---|"
+    printf '%s\n' "${ROWS[@]}"
+    echo
+    echo "(c) reaches $(ratio "${RPS[ours]}" "${RPS[bare]}")x of (a)'s requests per second ($(awk -v a="${RPS[ours]}" -v b="${RPS[bare]}" 'BEGIN { printf "%.0f%%", a / b * 100 }')) and $(ratio "${RPS[ours]}" "${RPS[naive]}")x (b)'s."
+    echo "Latency is wrk's, from the first byte sent to the last byte of the 200; machine CPU includes wrk, PostgreSQL and RabbitMQ."
+} | tee "$WORK/table.md"
+{ echo; cat "$WORK/table.md"; } >>"$OUT"
+log "appended to $OUT"
