@@ -58,6 +58,8 @@ psql_admin() { PGPASSWORD=webhooks psql -qAt -h 127.0.0.1 -p "$PG_PORT" -U webho
 
 cpu_ticks_of() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 machine_ticks() { awk '/^cpu / { print $2 + $3 + $4 + $5 + $6 + $7 + $8 }' /proc/stat; }
+# CPU ticks of every process whose command name is $1 (postgres backends, the broker's beam.smp).
+ticks_of_command() { cat /proc/[0-9]*/stat 2>/dev/null | awk -v name="($1)" '$2 == name { t += $14 + $15 } END { print t + 0 }'; }
 peak_rss_mb() { awk '/VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status"; }
 TICKS_PER_SECOND="$(getconf CLK_TCK)"
 
@@ -97,9 +99,11 @@ stop_server() {
 # run_load name port seconds connections delay_ms -> sets R_* variables
 run_load() {
     local name="$1" port="$2" seconds="$3" connections="$4" delay="$5" run="$6"
-    local before_server before_machine
+    local before_server before_machine before_pg before_mq
     before_server="$(cpu_ticks_of "$SERVER_PID")"
     before_machine="$(machine_ticks)"
+    before_pg="$(ticks_of_command postgres)"
+    before_mq="$(ticks_of_command beam.smp)"
     BENCH_RUN="$run" BENCH_DELAY_MS="$delay" wrk -t "$THREADS" -c "$connections" -d "${seconds}s" --timeout 10s \
         -s "$REPO/bench/signed-events.lua" "http://127.0.0.1:$port" >"$WORK/wrk-$run.txt" 2>&1 || true
     local result; result="$(grep BENCH_RESULT "$WORK/wrk-$run.txt" || true)"
@@ -109,8 +113,12 @@ run_load() {
     R_RPS="$(field rps)"; R_P50="$(field p50_us)"; R_P99="$(field p99_us)"; R_P999="$(field p999_us)"
     local server_ticks=$(( $(cpu_ticks_of "$SERVER_PID") - before_server ))
     local machine_ticks_used=$(( $(machine_ticks) - before_machine ))
+    local pg_ticks=$(( $(ticks_of_command postgres) - before_pg ))
+    local mq_ticks=$(( $(ticks_of_command beam.smp) - before_mq ))
     R_CPU_SERVER_US="$(awk -v t="$server_ticks" -v hz="$TICKS_PER_SECOND" -v n="$R_REQUESTS" 'BEGIN { printf "%.0f", n ? t / hz * 1e6 / n : 0 }')"
     R_CPU_MACHINE_US="$(awk -v t="$machine_ticks_used" -v hz="$TICKS_PER_SECOND" -v n="$R_REQUESTS" 'BEGIN { printf "%.0f", n ? t / hz * 1e6 / n : 0 }')"
+    R_CPU_PG_US="$(awk -v t="$pg_ticks" -v hz="$TICKS_PER_SECOND" -v n="$R_REQUESTS" 'BEGIN { printf "%.0f", n ? t / hz * 1e6 / n : 0 }')"
+    R_CPU_MQ_US="$(awk -v t="$mq_ticks" -v hz="$TICKS_PER_SECOND" -v n="$R_REQUESTS" 'BEGIN { printf "%.0f", n ? t / hz * 1e6 / n : 0 }')"
     R_RSS="$(peak_rss_mb "$SERVER_PID")"
 }
 
@@ -142,14 +150,14 @@ for name in bare naive ours; do
             stored="$stored (MISMATCH: $R_OK answered 200)"
         fi
     fi
-    ROWS+=("| ($name) | $R_RPS | $(ms "$R_P50") | $(ms "$R_P99") | $(ms "$R_P999") | $R_CPU_SERVER_US | $R_CPU_MACHINE_US | $R_RSS | $R_OK / $R_REQUESTS | $stored |")
+    ROWS+=("| ($name) | $R_RPS | $(ms "$R_P50") | $(ms "$R_P99") | $(ms "$R_P999") | $R_CPU_SERVER_US | $R_CPU_PG_US | $R_CPU_MQ_US | $R_CPU_MACHINE_US | $R_RSS | $R_OK / $R_REQUESTS | $stored |")
     if [ "$name" = ours ]; then
         half="$(awk -v r="$R_RPS" 'BEGIN { printf "%.0f", r / 2 }')"
         paced_connections=32
         delay="$(awk -v c="$paced_connections" -v r="$half" 'BEGIN { d = int(c * 1000 / r); if (d < 1) d = 1; print d }')"
         log "ours: paced run near half the maximum (~$half/s: $paced_connections connections, ${delay} ms apart)"
         run_load "$name" "$port" "$DURATION" "$paced_connections" "$delay" "${RUN_ID}half"
-        ROWS+=("| (ours, half rate) | $R_RPS | $(ms "$R_P50") | $(ms "$R_P99") | $(ms "$R_P999") | $R_CPU_SERVER_US | $R_CPU_MACHINE_US | $R_RSS | $R_OK / $R_REQUESTS | |")
+        ROWS+=("| (ours, half rate) | $R_RPS | $(ms "$R_P50") | $(ms "$R_P99") | $(ms "$R_P999") | $R_CPU_SERVER_US | $R_CPU_PG_US | $R_CPU_MQ_US | $R_CPU_MACHINE_US | $R_RSS | $R_OK / $R_REQUESTS | |")
     fi
     stop_server
 done
@@ -160,8 +168,8 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b ? a / b : 0 }'; }
     echo
     echo "Machine: $(nproc) cores ($(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)), $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), $(uname -sr); wrk on the same machine, $THREADS thread(s), $CONNECTIONS connections, ${DURATION} s per run after a 5 s warm-up; PostgreSQL $(psql_admin 'SHOW server_version'), synchronous_commit $(psql_admin 'SHOW synchronous_commit'); RabbitMQ with publisher confirms."
     echo
-    echo "| server | requests/s | p50 ms | p99 ms | p99.9 ms | server CPU µs/event | machine CPU µs/event | peak RSS MB | 200s / requests | stored rows |"
-    echo "|---|---|---|---|---|---|---|---|---|---|"
+    echo "| server | requests/s | p50 ms | p99 ms | p99.9 ms | CPU µs/event: server | PostgreSQL | RabbitMQ | whole machine | peak RSS MB | 200s / requests | stored rows |"
+    echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
     printf '%s\n' "${ROWS[@]}"
     echo
     echo "(c) reaches $(ratio "${RPS[ours]}" "${RPS[bare]}")x of (a)'s requests per second ($(awk -v a="${RPS[ours]}" -v b="${RPS[bare]}" 'BEGIN { printf "%.0f%%", a / b * 100 }')) and $(ratio "${RPS[ours]}" "${RPS[naive]}")x (b)'s."
