@@ -1,21 +1,26 @@
 using Webhooks.Infrastructure.Database;
+using Webhooks.Infrastructure.Telemetry;
 using Webhooks.Receiver;
 using Webhooks.Receiver.Health;
 using Webhooks.Receiver.Ingestion;
+using Webhooks.Receiver.Telemetry;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddReceiverLimits();
+builder.AddWebhooksTelemetry("webhooks-receiver", ReceiverTelemetry.Name);
 builder.Services.AddProblemDetails();
 builder.Services.AddWebhooksDatabase();
 builder.Services.AddWebhookProviders();
 builder.Services.AddEventStore();
 builder.Services.AddOutboxRelay();
 builder.Services.AddReceiverHealthChecks();
+builder.Services.AddReceiverTelemetry();
 
 var app = builder.Build();
 
 app.MapHealthEndpoints();
+app.MapMetricsEndpoint();
 app.MapWebhookEndpoints();
 
 app.Run();

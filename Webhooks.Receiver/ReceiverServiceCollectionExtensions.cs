@@ -5,6 +5,7 @@ using Webhooks.Receiver.Configuration;
 using Webhooks.Receiver.Ingestion;
 using Webhooks.Receiver.Outbox;
 using Webhooks.Receiver.Storage;
+using Webhooks.Receiver.Telemetry;
 
 namespace Webhooks.Receiver;
 
@@ -16,6 +17,13 @@ public static class ReceiverServiceCollectionExtensions
         services.AddOptions<WebhooksOptions>().BindConfiguration(WebhooksOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<WebhooksOptions>, WebhooksOptionsValidator>();
         services.AddSingleton<WebhookProviderRegistry>();
+        return services;
+    }
+
+    public static IServiceCollection AddReceiverTelemetry(this IServiceCollection services)
+    {
+        services.AddSingleton<ReceiverTelemetry>();
+        services.AddHostedService<OutboxSampler>();
         return services;
     }
 

@@ -9,7 +9,8 @@ internal static class OutboxTable
     // SKIP LOCKED lets several receivers relay side by side without publishing the same row twice at once.
     private const string ClaimSql = """
         SELECT e.id AS Id, e.provider AS Provider, e.event_id AS EventId, e.event_type AS EventType,
-               e.received_at AS ReceivedAt, e.message_id AS MessageId, e.body AS Body, o.attempts AS Attempts
+               e.received_at AS ReceivedAt, e.message_id AS MessageId, e.body AS Body, o.attempts AS Attempts,
+               e.trace_parent AS TraceParent
         FROM event_outbox o
         JOIN webhook_events e ON e.id = o.event_row_id
         WHERE o.next_attempt_at <= now()

@@ -16,11 +16,11 @@ public sealed class EventBatchInserter(NpgsqlDataSource dataSource, IOptions<Out
 
     private const string InsertSql = """
         WITH incoming AS (
-            SELECT * FROM unnest(@providers, @event_ids, @event_types, @received_at, @message_ids, @headers, @bodies)
-                AS t(provider, event_id, event_type, received_at, message_id, headers, body)
+            SELECT * FROM unnest(@providers, @event_ids, @event_types, @received_at, @message_ids, @headers, @bodies, @trace_parents)
+                AS t(provider, event_id, event_type, received_at, message_id, headers, body, trace_parent)
         ), inserted AS (
-            INSERT INTO webhook_events (provider, event_id, event_type, received_at, message_id, headers, body)
-            SELECT provider, event_id, event_type, received_at, message_id, headers::jsonb, body FROM incoming
+            INSERT INTO webhook_events (provider, event_id, event_type, received_at, message_id, headers, body, trace_parent)
+            SELECT provider, event_id, event_type, received_at, message_id, headers::jsonb, body, trace_parent FROM incoming
             ON CONFLICT (provider, event_id) DO NOTHING
             RETURNING id, provider, event_id
         ), queued AS (
@@ -40,6 +40,7 @@ public sealed class EventBatchInserter(NpgsqlDataSource dataSource, IOptions<Out
         var messageIds = new Guid[count];
         var headers = new string[count];
         var bodies = new byte[count][];
+        var traceParents = new string?[count];
         for (var i = 0; i < count; i++)
         {
             var e = events[i];
@@ -51,6 +52,7 @@ public sealed class EventBatchInserter(NpgsqlDataSource dataSource, IOptions<Out
             messageIds[i] = Guid.CreateVersion7(e.ReceivedAt);
             headers[i] = e.HeadersJson;
             bodies[i] = e.Body;
+            traceParents[i] = e.TraceParent;
         }
 
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
@@ -63,6 +65,7 @@ public sealed class EventBatchInserter(NpgsqlDataSource dataSource, IOptions<Out
         command.Parameters.Add(new NpgsqlParameter<Guid[]>("message_ids", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { TypedValue = messageIds });
         command.Parameters.Add(new NpgsqlParameter<string[]>("headers", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = headers });
         command.Parameters.Add(new NpgsqlParameter<byte[][]>("bodies", NpgsqlDbType.Array | NpgsqlDbType.Bytea) { TypedValue = bodies });
+        command.Parameters.Add(new NpgsqlParameter<string?[]>("trace_parents", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = traceParents });
         command.Parameters.Add(new NpgsqlParameter<TimeSpan>("lease", NpgsqlDbType.Interval) { TypedValue = _lease });
 
         var messageIdByKey = new Dictionary<(string, string), Guid>(count);

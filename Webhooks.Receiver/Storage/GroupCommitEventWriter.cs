@@ -111,7 +111,7 @@ public sealed partial class GroupCommitEventWriter : BackgroundService
                 var key = (pending.Event.Provider, pending.Event.EventId);
                 if (stored.Remove(key, out var row))
                 {
-                    _fastLane.Offer(new FreshEvent(row.Id, row.MessageId, pending.Event.ToMessage(row.Id)));
+                    _fastLane.Offer(new FreshEvent(row.Id, row.MessageId, pending.Event.ToMessage(row.Id), pending.Event.TraceParent));
                     pending.Completion.TrySetResult(StoreOutcome.Accepted);
                 }
                 else

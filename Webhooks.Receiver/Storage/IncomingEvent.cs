@@ -10,7 +10,8 @@ public sealed record IncomingEvent(
     string? EventType,
     DateTimeOffset ReceivedAt,
     string HeadersJson,
-    byte[] Body)
+    byte[] Body,
+    string? TraceParent)
 {
     public PaymentEventReceived ToMessage(long rowId) =>
         new(rowId, Provider, EventId, EventType, ReceivedAt, Encoding.UTF8.GetString(Body));
