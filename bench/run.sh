@@ -8,7 +8,10 @@
 #               outbox relay publishing with confirms.
 # Then (c) again at half its maximum rate for the latency target.
 #
-#   bench/run.sh [--duration SECONDS] [--connections N] [--threads N] [--out FILE]
+#   bench/run.sh [--duration SECONDS] [--connections N] [--threads N] [--store-rows N] [--out FILE]
+#
+# --store-rows N: after measuring (c) on an empty store, fill it with N older events and measure
+# (c) again, to show whether the cost stays flat as the store grows.
 #
 # Prints a table and writes it, with the machine's description, to bench/RESULTS.md (or --out).
 set -euo pipefail
@@ -20,11 +23,13 @@ DURATION=20
 CONNECTIONS=64
 THREADS=1
 OUT="$REPO/bench/RESULTS.md"
+STORE_ROWS=0
 while [ $# -gt 0 ]; do
     case "$1" in
         --duration) DURATION="$2"; shift 2 ;;
         --connections) CONNECTIONS="$2"; shift 2 ;;
         --threads) THREADS="$2"; shift 2 ;;
+        --store-rows) STORE_ROWS="$2"; shift 2 ;;
         --out) OUT="$2"; shift 2 ;;
         *) echo "unknown option $1" >&2; exit 2 ;;
     esac
@@ -158,6 +163,23 @@ for name in bare naive ours; do
         log "ours: paced run near half the maximum (~$half/s: $paced_connections connections, ${delay} ms apart)"
         run_load "$name" "$port" "$DURATION" "$paced_connections" "$delay" "${RUN_ID}half"
         ROWS+=("| (ours, half rate) | $R_RPS | $(ms "$R_P50") | $(ms "$R_P99") | $(ms "$R_P999") | $R_CPU_SERVER_US | $R_CPU_PG_US | $R_CPU_MQ_US | $R_CPU_MACHINE_US | $R_RSS | $R_OK / $R_REQUESTS | |")
+        if [ "$STORE_ROWS" -gt 0 ]; then
+            log "ours: filling the store with $STORE_ROWS older events (random keys, in chunks of 1M)"
+            filled=0
+            while [ "$filled" -lt "$STORE_ROWS" ]; do
+                chunk=$(( STORE_ROWS - filled < 1000000 ? STORE_ROWS - filled : 1000000 ))
+                psql_admin "SET search_path = bench_ours; INSERT INTO webhook_events (provider, event_id, event_type, received_at, message_id, headers, body)
+                    SELECT 'stripe', 'evt_fill_' || md5(g::text), 'payment_intent.succeeded', now() - interval '30 days' + g * interval '100 microseconds',
+                           gen_random_uuid(), '{}'::jsonb, convert_to(repeat('x', 1500), 'UTF8')
+                    FROM generate_series($((filled + 1)), $((filled + chunk))) g;"
+                filled=$((filled + chunk))
+                log "ours: $filled stored"
+            done
+            psql_admin "VACUUM ANALYZE bench_ours.webhook_events;"
+            log "ours: measuring with $STORE_ROWS events stored"
+            run_load "$name" "$port" "$DURATION" "$CONNECTIONS" 0 "${RUN_ID}full"
+            ROWS+=("| (ours, $STORE_ROWS stored) | $R_RPS | $(ms "$R_P50") | $(ms "$R_P99") | $(ms "$R_P999") | $R_CPU_SERVER_US | $R_CPU_PG_US | $R_CPU_MQ_US | $R_CPU_MACHINE_US | $R_RSS | $R_OK / $R_REQUESTS | |")
+        fi
     fi
     stop_server
 done

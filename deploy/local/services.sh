@@ -168,6 +168,11 @@ max_connections = 200
 fsync = on
 synchronous_commit = on
 full_page_writes = on
+# Sized for a store of millions of events on a small machine: indexes stay in memory and bursts of
+# writes do not force a checkpoint every minute (each one makes the next writes full-page images).
+shared_buffers = 1GB
+max_wal_size = 4GB
+checkpoint_timeout = 15min
 logging_collector = off
 log_min_messages = warning
 EOF
