@@ -20,3 +20,10 @@ var app = builder.Build();
 app.MapHealthEndpoints();
 
 app.Run();
+
+/// <summary>
+/// Declared internal on purpose: the SDK would otherwise make the top-level Program public, and the
+/// test project, which also hosts the receiver's public Program, would see two of them. Tests use
+/// <see cref="ProcessorEntryPoint"/>.
+/// </summary>
+internal sealed partial class Program;

@@ -48,7 +48,7 @@ public sealed partial class DeadLetterAlertDispatcher(
     }
 
     /// <summary>One round; returns how many alerts were posted.</summary>
-    internal async Task<int> DispatchOnceAsync(CancellationToken cancellationToken)
+    public async Task<int> DispatchOnceAsync(CancellationToken cancellationToken)
     {
         var queue = processorOptions.Value.QueueName;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);

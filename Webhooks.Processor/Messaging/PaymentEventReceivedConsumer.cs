@@ -44,7 +44,7 @@ public sealed partial class PaymentEventReceivedConsumer(
     [LoggerMessage(Level = LogLevel.Information, Message = "Event {Provider}/{EventId} ({EventType}) ignored: {Reason}")]
     private partial void LogIgnored(string provider, string eventId, string? eventType, string? reason);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Event {Provider}/{EventId} left order {OrderId} as it was ({Outcome})")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Event {Provider}/{EventId} left order {OrderId} as it was ({Outcome})")]
     private partial void LogNoChange(string provider, string eventId, string? orderId, EventOutcome outcome);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Event {Provider}/{EventId} went through after {Retries} in-process retries ({Outcome})")]
