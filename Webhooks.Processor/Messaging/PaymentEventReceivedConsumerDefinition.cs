@@ -9,14 +9,21 @@ namespace Webhooks.Processor.Messaging;
 /// <para>
 /// Transient failures (the database away) are retried in process with exponential, jittered
 /// delays: roughly 0.7 s, 1.2 s, 2.2 s, 4.2 s, 8.2 s, 16 s, then 30 s each, about five minutes in
-/// all, so that a message caught in an outage of a minute or two is not dead-lettered. Nothing
-/// else is retried: an event that cannot be read fails the same way every time.
+/// all. This budget is what keeps a message that is in flight during an outage out of the
+/// dead-letter queue: measured against a refused database, the in-flight messages (at most
+/// <see cref="ProcessorOptions.ConcurrentMessageLimit"/>) retried through a 60 s outage and were
+/// applied about 30 s after it ended; the rest waited in the queue (or unacknowledged in the
+/// prefetch, which the broker gives back if the process dies). Nothing else is retried: an event
+/// that cannot be read fails the same way every time.
 /// </para>
 /// <para>
-/// While most messages fail for a transient reason, the kill switch stops taking messages from
-/// the queue and tries again after <see cref="KillSwitchRestartTimeout"/>; the waiting messages
-/// stay in the queue instead of flooding the dead-letter queue. No delayed redelivery: the
-/// broker has no delayed-message plugin.
+/// The kill switch sees a message once, after its retries (it observes the endpoint's consume
+/// pipe, outside the retry filter). So it trips only in an outage longer than the retry budget:
+/// then it stops taking messages, and the queue is not drained into the dead-letter queue at the
+/// pace of the retries. Measured: stopping the endpoint does not cancel in-flight retries, it
+/// waits for them to finish (up to the whole budget), so the budget, not the kill switch, decides
+/// what happens to a message already in flight. No delayed redelivery: the broker has no
+/// delayed-message plugin.
 /// </para>
 /// </summary>
 public sealed class PaymentEventReceivedConsumerDefinition : ConsumerDefinition<PaymentEventReceivedConsumer>
@@ -26,16 +33,20 @@ public sealed class PaymentEventReceivedConsumerDefinition : ConsumerDefinition<
     public static readonly TimeSpan RetryMaxInterval = TimeSpan.FromSeconds(30);
     public static readonly TimeSpan RetryIntervalDelta = TimeSpan.FromMilliseconds(500);
 
-    /// <summary>Consumption attempts seen before the kill switch may trip: a few failures alone do not stop the endpoint.</summary>
-    public const int KillSwitchActivationThreshold = 10;
+    /// <summary>
+    /// Messages seen in a tracking period before the kill switch may trip. Low, because in a long
+    /// outage only a concurrency limit's worth of messages finishes (fails) per retry budget.
+    /// </summary>
+    public const int KillSwitchActivationThreshold = 5;
 
     /// <summary>Percentage of failed attempts (transient failures only) that stops the endpoint.</summary>
     public const int KillSwitchTripThreshold = 15;
 
-    public static readonly TimeSpan KillSwitchTrackingPeriod = TimeSpan.FromMinutes(1);
+    /// <summary>Longer than the retry budget, so that the failures of one outage are counted together.</summary>
+    public static readonly TimeSpan KillSwitchTrackingPeriod = TimeSpan.FromMinutes(10);
 
-    /// <summary>Long enough to spare a recovering database a stampede, short enough that a blip costs little.</summary>
-    public static readonly TimeSpan KillSwitchRestartTimeout = TimeSpan.FromSeconds(30);
+    /// <summary>Long enough to spare a recovering database a stampede, short enough that little time is lost after it is back.</summary>
+    public static readonly TimeSpan KillSwitchRestartTimeout = TimeSpan.FromMinutes(1);
 
     private readonly ProcessorOptions _options;
 

@@ -83,7 +83,9 @@ public static class PaymentEventReader
         }
         catch (JsonException ex)
         {
-            throw new PermanentEventException($"The payload is not valid JSON: {ex.Message}", ex);
+            // Not wrapped: the dead-letter queue's fault headers show the innermost exception, and
+            // this message is the one that tells the on-call engineer what is wrong.
+            throw new PermanentEventException($"The payload is not valid JSON ({ex.Message}), so the event cannot be applied.");
         }
     }
 
