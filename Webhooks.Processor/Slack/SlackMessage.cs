@@ -1,3 +1,5 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace Webhooks.Processor.Slack;
@@ -10,6 +12,9 @@ public sealed class SlackMessage
 {
     // Slack rejects a section whose text is longer than 3000 characters.
     private const int MaxSectionLength = 3000;
+
+    // The body goes to Slack's API, never into a page: no need to escape backticks and bullets as \uXXXX.
+    private static readonly JsonSerializerOptions Json = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private readonly JsonArray _blocks = [];
     private readonly List<string> _sections = [];
@@ -50,7 +55,7 @@ public sealed class SlackMessage
     {
         ["text"] = Text,
         ["blocks"] = _blocks.DeepClone(),
-    }.ToJsonString();
+    }.ToJsonString(Json);
 
     private static string Truncate(string text) => text.Length <= MaxSectionLength ? text : text[..(MaxSectionLength - 1)] + "…";
 }

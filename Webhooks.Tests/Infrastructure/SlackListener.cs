@@ -18,6 +18,7 @@ public sealed class SlackListener : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly ConcurrentQueue<SlackPost> _posts = new();
+    private readonly ConcurrentQueue<Answer> _next = new();
     private volatile Answer _answer = new(HttpStatusCode.OK, null);
 
     private SlackListener(WebApplication app)
@@ -47,7 +48,7 @@ public sealed class SlackListener : IAsyncDisposable
         {
             using var reader = new StreamReader(context.Request.Body);
             var body = await reader.ReadToEndAsync();
-            var answer = listener._answer;
+            var answer = listener._next.TryDequeue(out var scripted) ? scripted : listener._answer;
             listener._posts.Enqueue(new SlackPost(body, (int)answer.Status, DateTimeOffset.UtcNow));
             context.Response.StatusCode = (int)answer.Status;
             if (answer.RetryAfterSeconds is { } seconds)
@@ -63,7 +64,11 @@ public sealed class SlackListener : IAsyncDisposable
         return listener;
     }
 
+    /// <summary>From now on, answer every request with <paramref name="status"/>.</summary>
     public void AnswerWith(HttpStatusCode status, int? retryAfterSeconds = null) => _answer = new Answer(status, retryAfterSeconds);
+
+    /// <summary>Answer only the next request with <paramref name="status"/>, then as before.</summary>
+    public void AnswerNextWith(HttpStatusCode status, int? retryAfterSeconds = null) => _next.Enqueue(new Answer(status, retryAfterSeconds));
 
     /// <summary>Waits until an accepted post satisfies <paramref name="match"/>; returns it, or null after the timeout.</summary>
     public async Task<SlackPost?> WaitForPostAsync(Func<SlackPost, bool> match, TimeSpan timeout)

@@ -9,5 +9,12 @@ public sealed record SlackPost(string Body, int Status, DateTimeOffset At)
 
     public string Text => Json.GetProperty("text").GetString() ?? "";
 
-    public bool Names(string value) => Body.Contains(value, StringComparison.Ordinal);
+    /// <summary>The text and every block's text, as the channel shows them.</summary>
+    public string Content => string.Join('\n', [Text, .. Json.GetProperty("blocks").EnumerateArray().Select(BlockText)]);
+
+    public bool Names(string value) => Content.Contains(value, StringComparison.Ordinal);
+
+    private static string BlockText(JsonElement block) =>
+        block.TryGetProperty("text", out var text) ? text.GetProperty("text").GetString() ?? ""
+        : string.Join(' ', block.GetProperty("elements").EnumerateArray().Select(e => e.GetProperty("text").GetString()));
 }

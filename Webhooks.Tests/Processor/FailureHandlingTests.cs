@@ -53,7 +53,7 @@ public class FailureHandlingTests
         var post = await _slack.WaitForPostAsync(p => p.Names(message.EventId), TimeSpan.FromSeconds(20));
         Assert.That(post, Is.Not.Null, "Slack heard of it");
         Assert.That(post!.Text, Does.Contain("1 event was dead-lettered to " + processor.ErrorQueueName));
-        Assert.That(post.Body, Does.Contain("./webhooks dlq list"));
+        Assert.That(post.Content, Does.Contain("./webhooks dlq list"));
 
         var deadLettered = (await BrokerEntities.DrainAsync(processor.ErrorQueueName)).Single();
         var headers = deadLettered.Properties.Headers!;
