@@ -66,6 +66,7 @@ public class FailureHandlingTests
         });
         Assert.That(await _db.OutcomeAsync(message.EventId), Is.Null, "nothing was recorded as processed");
         Assert.That(await _db.DeadLetterAlertCountAsync(message.EventId), Is.EqualTo(1), "one alert per dead-lettered message");
+        Assert.That(processor.Logs.Lines.Where(l => l.Contains(_slack.SecretToken, StringComparison.Ordinal)), Is.Empty, "the Slack URL is a secret");
     }
 
     [Test]
