@@ -12,14 +12,14 @@ namespace Webhooks.Tests.Processor;
 /// <summary>The contract's "Failure handling (processor)": retries, the dead-letter queue and its Slack alerts, a database outage.</summary>
 public class FailureHandlingTests
 {
-    private TestSchema _schema = null!;
+    private ProcessorSchema _schema = null!;
     private SlackListener _slack = null!;
     private OrderQueries _db = null!;
 
     [SetUp]
     public async Task CreateSchemaAndSlack()
     {
-        _schema = await TestSchema.CreateAsync();
+        _schema = await ProcessorSchema.CreateAsync();
         _slack = await SlackListener.StartAsync();
         _db = new OrderQueries(_schema.ConnectionString);
     }

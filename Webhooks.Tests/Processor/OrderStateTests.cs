@@ -7,14 +7,14 @@ namespace Webhooks.Tests.Processor;
 /// <summary>The contract's "Orders (processor)" section through the real consumer on real RabbitMQ and PostgreSQL.</summary>
 public class OrderStateTests
 {
-    private TestSchema _schema = null!;
+    private ProcessorSchema _schema = null!;
     private ProcessorFactory _processor = null!;
     private OrderQueries _db = null!;
 
     [OneTimeSetUp]
     public async Task StartProcessor()
     {
-        _schema = await TestSchema.CreateAsync();
+        _schema = await ProcessorSchema.CreateAsync();
         _processor = new ProcessorFactory(_schema.ConnectionString).Start();
         _db = new OrderQueries(_schema.ConnectionString);
     }

@@ -35,7 +35,7 @@ public class ProcessorStartupTests
     [Test]
     public async Task Health_ReadyWhilePostgresAndRabbitMqAnswer_NotReadyWithoutPostgres_LiveThroughout()
     {
-        await using var schema = await TestSchema.CreateAsync();
+        await using var schema = await ProcessorSchema.CreateAsync();
         await using var proxy = new TcpProxy("127.0.0.1", new NpgsqlConnectionStringBuilder(TestEnvironment.Postgres).Port);
         await using var processor = new ProcessorFactory(schema.ConnectionStringVia("127.0.0.1", proxy.Port)).Start();
         using var http = processor.CreateClient();
@@ -54,7 +54,7 @@ public class ProcessorStartupTests
     [Test]
     public async Task WithoutSlackUrl_WarnsAtStart_AndDeadLetterAlertsGoToTheLog()
     {
-        await using var schema = await TestSchema.CreateAsync();
+        await using var schema = await ProcessorSchema.CreateAsync();
         await using var processor = new ProcessorFactory(schema.ConnectionString).Start();
         Assert.That(processor.Logs.Lines.Any(l => l.StartsWith("Warning", StringComparison.Ordinal) && l.Contains("Slack__WebhookUrl is not set", StringComparison.Ordinal)), Is.True);
         var poison = TestPayments.WithDataObject("charge.refunded", null);

@@ -12,7 +12,7 @@ namespace Webhooks.Tests.Processor;
 public class StuckOrderMonitorTests
 {
     private static readonly DateTimeOffset Start = new(2030, 1, 15, 9, 0, 0, TimeSpan.Zero);
-    private TestSchema _schema = null!;
+    private ProcessorSchema _schema = null!;
     private SlackListener _slack = null!;
     private OrderQueries _db = null!;
     private FakeTimeProvider _clock = null!;
@@ -20,7 +20,7 @@ public class StuckOrderMonitorTests
     [SetUp]
     public async Task CreateSchemaSlackAndClock()
     {
-        _schema = await TestSchema.CreateAsync();
+        _schema = await ProcessorSchema.CreateAsync();
         _slack = await SlackListener.StartAsync();
         _db = new OrderQueries(_schema.ConnectionString);
         _clock = new FakeTimeProvider(Start);

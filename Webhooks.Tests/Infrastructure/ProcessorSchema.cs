@@ -6,9 +6,9 @@ namespace Webhooks.Tests.Infrastructure;
 /// A PostgreSQL schema of the test's own on the shared server: the processor under test applies the
 /// migrations into it (through <c>Search Path</c>) and sees no other test's orders or alerts.
 /// </summary>
-public sealed class TestSchema : IAsyncDisposable
+public sealed class ProcessorSchema : IAsyncDisposable
 {
-    private TestSchema(string name)
+    private ProcessorSchema(string name)
     {
         Name = name;
         ConnectionString = WithSearchPath(TestEnvironment.Postgres, name);
@@ -19,9 +19,9 @@ public sealed class TestSchema : IAsyncDisposable
     /// <summary>The test server's connection string with this schema as the only search path.</summary>
     public string ConnectionString { get; }
 
-    public static async Task<TestSchema> CreateAsync()
+    public static async Task<ProcessorSchema> CreateAsync()
     {
-        var schema = new TestSchema(TestEnvironment.UniqueName("test_processor").Replace('-', '_'));
+        var schema = new ProcessorSchema(TestEnvironment.UniqueName("test_processor").Replace('-', '_'));
         await using var connection = new NpgsqlConnection(TestEnvironment.Postgres);
         await connection.OpenAsync();
         await using var create = new NpgsqlCommand($"CREATE SCHEMA \"{schema.Name}\"", connection);
