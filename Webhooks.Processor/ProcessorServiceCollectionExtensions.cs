@@ -4,6 +4,7 @@ using Webhooks.Processor.DeadLetters;
 using Webhooks.Processor.Orders;
 using Webhooks.Processor.Slack;
 using Webhooks.Processor.StuckOrders;
+using Webhooks.Processor.Telemetry;
 
 namespace Webhooks.Processor;
 
@@ -13,6 +14,13 @@ public static class ProcessorServiceCollectionExtensions
     public static IServiceCollection AddOrderProcessing(this IServiceCollection services)
     {
         services.AddSingleton<IOrderEventApplier, OrderEventApplier>();
+        return services;
+    }
+
+    public static IServiceCollection AddProcessorTelemetry(this IServiceCollection services)
+    {
+        services.AddSingleton<ProcessorTelemetry>();
+        services.AddHostedService<BacklogSampler>();
         return services;
     }
 

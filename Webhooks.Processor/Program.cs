@@ -1,11 +1,14 @@
 using Webhooks.Infrastructure.Database;
+using Webhooks.Infrastructure.Telemetry;
 using Webhooks.Processor;
 using Webhooks.Processor.Health;
 using Webhooks.Processor.Messaging;
+using Webhooks.Processor.Telemetry;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.UseDevelopmentUrl();
+builder.AddWebhooksTelemetry("webhooks-processor", ProcessorTelemetry.Name);
 // Registration order is start order: the schema is applied before the consumer takes a message.
 builder.Services.AddWebhooksDatabase();
 builder.Services.AddOrderProcessing();
@@ -14,10 +17,12 @@ builder.Services.AddProcessorMessaging();
 builder.Services.AddDeadLetterAlerts();
 builder.Services.AddStuckOrderMonitor();
 builder.Services.AddProcessorHealthChecks();
+builder.Services.AddProcessorTelemetry();
 
 var app = builder.Build();
 
 app.MapHealthEndpoints();
+app.MapMetricsEndpoint();
 
 app.Run();
 

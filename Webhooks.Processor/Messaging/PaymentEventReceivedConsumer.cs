@@ -1,6 +1,8 @@
+using System.Diagnostics;
 using MassTransit;
 using Webhooks.Contracts;
 using Webhooks.Processor.Orders;
+using Webhooks.Processor.Telemetry;
 
 namespace Webhooks.Processor.Messaging;
 
@@ -10,13 +12,21 @@ namespace Webhooks.Processor.Messaging;
 /// </summary>
 public sealed partial class PaymentEventReceivedConsumer(
     IOrderEventApplier applier,
+    ProcessorTelemetry telemetry,
+    TimeProvider clock,
     ILogger<PaymentEventReceivedConsumer> logger) : IConsumer<PaymentEventReceived>
 {
     public async Task Consume(ConsumeContext<PaymentEventReceived> context)
     {
         ArgumentNullException.ThrowIfNull(context);
         var orderEvent = PaymentEventReader.Read(context.Message);
+        using var activity = ProcessorTelemetry.Source.StartActivity("order update");
+        activity?.SetTag("webhooks.provider", orderEvent.Provider);
+        activity?.SetTag("webhooks.event_id", orderEvent.EventId);
+        activity?.SetTag("webhooks.order_id", orderEvent.OrderId);
         var result = await applier.ApplyAsync(orderEvent, context.CancellationToken);
+        activity?.SetTag("webhooks.outcome", result.Outcome.ToString());
+        telemetry.Processed(result.Outcome, clock.GetUtcNow() - context.Message.ReceivedAt);
 
         var retries = context.GetRetryAttempt();
         if (retries > 0)
@@ -38,13 +48,14 @@ public sealed partial class PaymentEventReceivedConsumer(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Event {Provider}/{EventId} ({EventType}) moved order {OrderId} from {Before} to {After}")]
+    // Debug, like the other per-event lines: at thousands of events a second the metrics count them.
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Event {Provider}/{EventId} ({EventType}) moved order {OrderId} from {Before} to {After}")]
     private partial void LogApplied(string provider, string eventId, string? eventType, string? orderId, OrderStatus? before, OrderStatus? after);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Event {Provider}/{EventId} ({EventType}) ignored: {Reason}")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Event {Provider}/{EventId} ({EventType}) ignored: {Reason}")]
     private partial void LogIgnored(string provider, string eventId, string? eventType, string? reason);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Event {Provider}/{EventId} left order {OrderId} as it was ({Outcome})")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Event {Provider}/{EventId} left order {OrderId} as it was ({Outcome})")]
     private partial void LogNoChange(string provider, string eventId, string? orderId, EventOutcome outcome);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Event {Provider}/{EventId} went through after {Retries} in-process retries ({Outcome})")]

@@ -45,7 +45,7 @@ public sealed class OrderQueries(string connectionString)
     public async Task<string?> WaitForOutcomeAsync(string eventId, TimeSpan? timeout = null)
     {
         string? outcome = null;
-        await StoreQueries.EventuallyAsync(async () => (outcome = await OutcomeAsync(eventId)) is not null, timeout ?? TimeSpan.FromSeconds(20));
+        await Eventually.TrueAsync(async () => (outcome = await OutcomeAsync(eventId)) is not null, timeout ?? TimeSpan.FromSeconds(20));
         return outcome;
     }
 }

@@ -96,7 +96,7 @@ public class FailureHandlingTests
         await Task.WhenAll(messages.Select(m => processor.PublishAsync(m)));
 
         Assert.That(await WaitForCountAsync(processor.ErrorQueueName, burst, TimeSpan.FromSeconds(60)), Is.EqualTo(burst));
-        var allPosted = await StoreQueries.EventuallyAsync(
+        var allPosted = await Eventually.TrueAsync(
             () => Task.FromResult(_slack.Accepted.Sum(p => DeadLetteredCount(p.Text)) >= burst), TimeSpan.FromSeconds(30));
         Assert.That(allPosted, Is.True, "the posts' counts add up to every dead-lettered message");
         Assert.That(_slack.Accepted.Sum(p => DeadLetteredCount(p.Text)), Is.EqualTo(burst), "no message counted twice");
@@ -113,7 +113,7 @@ public class FailureHandlingTests
 
         await processor.PublishAsync(message);
 
-        var tried = await StoreQueries.EventuallyAsync(() => Task.FromResult(_slack.Requests.Count(p => p.Names(message.EventId)) >= 3), TimeSpan.FromSeconds(20));
+        var tried = await Eventually.TrueAsync(() => Task.FromResult(_slack.Requests.Count(p => p.Names(message.EventId)) >= 3), TimeSpan.FromSeconds(20));
         Assert.That(tried, Is.True, "the alert was tried (and retried) while Slack answered 500");
         Assert.That(_slack.Accepted, Is.Empty);
 
@@ -153,7 +153,7 @@ public class FailureHandlingTests
         var orders = Enumerable.Range(0, 40).Select(_ => TestPayments.NewOrderId()).ToList();
         var before = orders.Take(10).Select(id => TestPayments.Event("payment_intent.created", id)).ToList();
         await Task.WhenAll(before.Select(m => processor.PublishAsync(m)));
-        Assert.That(await StoreQueries.EventuallyAsync(async () => await _db.ProcessedCountAsync(before.Select(m => m.EventId)) == before.Count, TimeSpan.FromSeconds(20)), Is.True);
+        Assert.That(await Eventually.TrueAsync(async () => await _db.ProcessedCountAsync(before.Select(m => m.EventId)) == before.Count, TimeSpan.FromSeconds(20)), Is.True);
 
         proxy.Refuse();
         var clock = Stopwatch.StartNew();
@@ -171,7 +171,7 @@ public class FailureHandlingTests
         proxy.Forward();
         clock.Restart();
 
-        var processed = await StoreQueries.EventuallyAsync(async () => await _db.ProcessedCountAsync(during.Select(m => m.EventId)) == during.Count, TimeSpan.FromSeconds(120));
+        var processed = await Eventually.TrueAsync(async () => await _db.ProcessedCountAsync(during.Select(m => m.EventId)) == during.Count, TimeSpan.FromSeconds(120));
         TestContext.Out.WriteLine($"all processed {clock.Elapsed.TotalSeconds:0}s after the database came back");
         foreach (var line in processor.Logs.Lines.Where(l => l.Contains("Kill Switch", StringComparison.OrdinalIgnoreCase) || l.Contains("in-process retries", StringComparison.Ordinal)))
         {
@@ -197,7 +197,7 @@ public class FailureHandlingTests
     private static async Task<uint> WaitForCountAsync(string queue, uint expected, TimeSpan timeout)
     {
         uint count = 0;
-        await StoreQueries.EventuallyAsync(async () => (count = await BrokerEntities.CountAsync(queue)) >= expected, timeout);
+        await Eventually.TrueAsync(async () => (count = await BrokerEntities.CountAsync(queue)) >= expected, timeout);
         return count;
     }
 

@@ -48,7 +48,7 @@ public class ProcessorStartupTests
         Assert.That((await http.GetAsync("/health/live")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
 
         proxy.Forward();
-        Assert.That(await StoreQueries.EventuallyAsync(async () => (await http.GetAsync("/health/ready")).StatusCode == HttpStatusCode.OK, TimeSpan.FromSeconds(20)), Is.True);
+        Assert.That(await Eventually.TrueAsync(async () => (await http.GetAsync("/health/ready")).StatusCode == HttpStatusCode.OK, TimeSpan.FromSeconds(20)), Is.True);
     }
 
     [Test]
@@ -61,7 +61,7 @@ public class ProcessorStartupTests
 
         await processor.PublishAsync(poison);
 
-        var logged = await StoreQueries.EventuallyAsync(
+        var logged = await Eventually.TrueAsync(
             () => Task.FromResult(processor.Logs.Lines.Any(l => l.Contains("ALERT", StringComparison.Ordinal) && l.Contains(poison.EventId, StringComparison.Ordinal))),
             TimeSpan.FromSeconds(20));
         Assert.That(logged, Is.True, "the dead-letter alert was written to the log");

@@ -1,0 +1,65 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using Webhooks.Processor.Orders;
+
+namespace Webhooks.Processor.Telemetry;
+
+/// <summary>
+/// The processor's spans and metrics (source and meter <c>Webhooks.Processor</c>): events processed by
+/// outcome, the time from receipt to order update, the dead-letter depth and the stuck orders.
+/// </summary>
+public sealed class ProcessorTelemetry : IDisposable
+{
+    public const string Name = "Webhooks.Processor";
+
+    public static readonly ActivitySource Source = new(Name);
+
+    // Seconds: from a few milliseconds behind the receiver to a backlog of minutes.
+    private static readonly IReadOnlyList<double> LagBuckets =
+        [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900];
+
+    private readonly Meter _meter;
+    private readonly Counter<long> _processed;
+    private readonly Histogram<double> _lag;
+    private long _deadLetterDepth;
+    private long _stuckOrders;
+
+    public ProcessorTelemetry(IMeterFactory meterFactory)
+    {
+        _meter = meterFactory.Create(Name);
+        _processed = _meter.CreateCounter<long>("webhooks.events.processed", "{event}", "Events consumed, by outcome (applied, ignored, unchanged, duplicate).");
+        _lag = _meter.CreateHistogram("webhooks.processing.lag", "s", "Time from an event's receipt by the receiver to its order update.", advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = LagBuckets });
+        _meter.CreateObservableGauge("webhooks.dead_letter.depth", () => Volatile.Read(ref _deadLetterDepth), "{message}", "Messages waiting in the dead-letter queue.");
+        _meter.CreateObservableGauge("webhooks.orders.stuck", () => Volatile.Read(ref _stuckOrders), "{order}", "Orders pending longer than StuckOrders__PendingThreshold.");
+    }
+
+    public void Processed(EventOutcome outcome, TimeSpan lag)
+    {
+        var tags = new TagList { { "outcome", OutcomeName(outcome) } };
+        _processed.Add(1, tags);
+        _lag.Record(Math.Max(0, lag.TotalSeconds), tags);
+    }
+
+    public void Sampled(long? deadLetterDepth, long? stuckOrders)
+    {
+        if (deadLetterDepth is { } depth)
+        {
+            Volatile.Write(ref _deadLetterDepth, depth);
+        }
+
+        if (stuckOrders is { } stuck)
+        {
+            Volatile.Write(ref _stuckOrders, stuck);
+        }
+    }
+
+    public void Dispose() => _meter.Dispose();
+
+    private static string OutcomeName(EventOutcome outcome) => outcome switch
+    {
+        EventOutcome.Applied => "applied",
+        EventOutcome.Ignored => "ignored",
+        EventOutcome.Unchanged => "unchanged",
+        _ => "duplicate",
+    };
+}
