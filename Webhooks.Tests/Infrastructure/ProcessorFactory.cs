@@ -34,6 +34,8 @@ public sealed class ProcessorFactory : WebApplicationFactory<ProcessorEntryPoint
         {
             ["ConnectionStrings:Postgres"] = postgres,
             ["ConnectionStrings:RabbitMq"] = TestEnvironment.RabbitMq,
+            // Settings override appsettings' "Information", so that tests can assert on debug lines too.
+            ["Logging:LogLevel:Default"] = "Debug",
             ["Broker:EventExchange"] = Exchange,
             ["Processor:QueueName"] = QueueName,
             // Quick rounds and retries so that tests wait seconds, not minutes.

@@ -32,6 +32,8 @@ public sealed class ReceiverFactory : WebApplicationFactory<Program>
         {
             ["ConnectionStrings:Postgres"] = TestEnvironment.Postgres,
             ["ConnectionStrings:RabbitMq"] = TestEnvironment.RabbitMq,
+            // Settings override appsettings' "Information", so that tests can assert on debug lines too.
+            ["Logging:LogLevel:Default"] = "Debug",
             ["Broker:EventExchange"] = Exchange,
             ["Webhooks:Providers:stripe:Scheme"] = "stripe",
             ["Webhooks:Providers:stripe:Secrets:0"] = StripeSecret,
