@@ -20,6 +20,9 @@ public static class BenchmarkMain
             case "count":
                 Console.WriteLine(await StoredRows.CountAsync(args[1], args[2]));
                 return 0;
+            case "publish":
+                await PublishProbe.RunAsync(args[1], int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture), int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture));
+                return 0;
             case "bare":
                 await BareServer.RunAsync(args[1..]);
                 return 0;
@@ -27,7 +30,7 @@ public static class BenchmarkMain
                 await NaiveServer.RunAsync(args[1..]);
                 return 0;
             default:
-                await Console.Error.WriteLineAsync("usage: Webhooks.Benchmarks template <fixtures-dir> <out-file> | sink <exchange> <queue> | count <schema> <id-prefix> | bare|naive [--urls URL]");
+                await Console.Error.WriteLineAsync("usage: Webhooks.Benchmarks template <fixtures-dir> <out-file> | sink <exchange> <queue> | count <schema> <id-prefix> | publish <template-file> <count> <in-flight> | bare|naive [--urls URL]");
                 return 2;
         }
     }
