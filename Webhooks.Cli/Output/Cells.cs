@@ -38,7 +38,14 @@ internal static class Cells
         var table = new Table().Border(TableBorder.Rounded);
         foreach (var header in headers)
         {
-            table.AddColumn(new TableColumn(new Text(header, new Style(decoration: Decoration.Bold))));
+            var column = new TableColumn(new Text(header, new Style(decoration: Decoration.Bold)));
+            // An id is copied from here into the next command: it must never be split over two lines.
+            if (header.EndsWith(" id", StringComparison.Ordinal))
+            {
+                column.NoWrap();
+            }
+
+            table.AddColumn(column);
         }
 
         return table;

@@ -15,7 +15,7 @@ internal sealed class CliOutput
     private const int ProgressThreshold = 20;
 
     // Redirected output has no width of its own: wide enough that ids and reasons are not wrapped.
-    private const int RedirectedWidth = 200;
+    private const int RedirectedWidth = 320;
 
     private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
