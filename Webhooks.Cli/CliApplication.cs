@@ -88,7 +88,7 @@ public static class CliApplication
     private static int Fail(CliEnvironment environment, string message, int exitCode)
     {
         var sentence = message.ReplaceLineEndings(" ").Trim();
-        environment.Error.WriteLine(sentence.EndsWith('.') ? sentence : sentence + ".");
+        environment.Error.WriteLine(sentence.EndsWith('.') || sentence.EndsWith('?') ? sentence : sentence + ".");
         return exitCode;
     }
 }

@@ -11,9 +11,12 @@ namespace Webhooks.Tests.Cli.Support;
 /// <summary>A PostgreSQL schema of the test's own for the CLI's audit table and stored events; dropped at the end.</summary>
 public sealed class CliSchema : IAsyncDisposable
 {
-    private CliSchema(string name)
+    private readonly bool _owned;
+
+    private CliSchema(string name, bool owned = true)
     {
         Name = name;
+        _owned = owned;
         ConnectionString = TestSchema.ConnectionString(TestEnvironment.Postgres, name);
     }
 
@@ -23,6 +26,9 @@ public sealed class CliSchema : IAsyncDisposable
 
     /// <summary>An empty schema: the CLI applies the migrations itself before its first audit row.</summary>
     public static CliSchema Create() => new(TestSchema.Create());
+
+    /// <summary>A schema someone else made (a receiver under test): looked at, never dropped from here.</summary>
+    public static CliSchema Existing(string name) => new(name, owned: false);
 
     /// <summary>A schema with every migration applied, as after a service's start.</summary>
     public static async Task<CliSchema> CreateMigratedAsync()
@@ -61,7 +67,11 @@ public sealed class CliSchema : IAsyncDisposable
 
     public ValueTask DisposeAsync()
     {
-        TestSchema.Drop(Name);
+        if (_owned)
+        {
+            TestSchema.Drop(Name);
+        }
+
         return ValueTask.CompletedTask;
     }
 }
