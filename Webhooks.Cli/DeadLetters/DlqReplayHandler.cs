@@ -14,6 +14,10 @@ internal sealed class DlqReplayHandler(DeadLetterQueue queue, AuditLog audit, Cl
 {
     public const string Action = "dlq replay";
 
+    // Copies awaiting their confirm at once: the broker confirms (and syncs to disk) in batches, so a
+    // window is many times faster than one at a time, and each original still waits for its own confirm.
+    private const int ConfirmWindow = 64;
+
     public async Task<int> RunAsync(IReadOnlyCollection<string> ids, bool all, string? type, int? limit, bool dryRun, CancellationToken cancellationToken)
     {
         var selection = DeadLetterSelection.Create(ids, all, type, limit);
@@ -35,6 +39,7 @@ internal sealed class DlqReplayHandler(DeadLetterQueue queue, AuditLog audit, Cl
                 await using var publisher = dryRun ? null : await ReplayPublisher.OpenAsync(connection, cancellationToken);
                 await output.WithProgressAsync($"Replaying from {queue.Name}", hold.Count, async advance =>
                 {
+                    var inFlight = new Queue<(DeadLetter Letter, Task<string?> Copy)>();
                     await foreach (var letter in hold.ReadAsync(cancellationToken))
                     {
                         advance();
@@ -47,16 +52,32 @@ internal sealed class DlqReplayHandler(DeadLetterQueue queue, AuditLog audit, Cl
                         {
                             outcome.Replayed.Add(letter);
                         }
-                        else if (!await ReplayOneAsync(hold, publisher, letter, outcome, cancellationToken))
+                        else
                         {
-                            // The connection is gone: every message still held is back in the queue already.
-                            break;
+                            var target = letter.InputQueue ?? queue.DefaultInputQueue;
+                            outcome.Targets.Add(target);
+                            inFlight.Enqueue((letter, publisher.PublishAsync(letter, target, cancellationToken)));
+                            while (inFlight.Count >= ConfirmWindow)
+                            {
+                                await CompleteAsync(hold, inFlight.Dequeue(), outcome);
+                            }
+
+                            if (!publisher.IsOpen || !hold.IsOpen)
+                            {
+                                // The connection is gone: every message still held is back in the queue already.
+                                break;
+                            }
                         }
 
                         if (selection.IsComplete)
                         {
                             break;
                         }
+                    }
+
+                    while (inFlight.Count > 0)
+                    {
+                        await CompleteAsync(hold, inFlight.Dequeue(), outcome);
                     }
 
                     return 0;
@@ -76,29 +97,27 @@ internal sealed class DlqReplayHandler(DeadLetterQueue queue, AuditLog audit, Cl
         return Report(selection, outcome);
     }
 
-    private async Task<bool> ReplayOneAsync(DeadLetterHold hold, ReplayPublisher publisher, DeadLetter letter, ReplayOutcome outcome, CancellationToken cancellationToken)
+    /// <summary>Removes the original once its copy is confirmed; otherwise leaves it where it is.</summary>
+    private static async Task CompleteAsync(DeadLetterHold hold, (DeadLetter Letter, Task<string?> Copy) replay, ReplayOutcome outcome)
     {
-        var target = letter.InputQueue ?? queue.DefaultInputQueue;
-        outcome.Targets.Add(target);
-        var error = await publisher.PublishAsync(letter, target, cancellationToken);
+        var (letter, copy) = replay;
+        var error = await copy;
         if (error is not null)
         {
             outcome.Failures.Add((letter, error));
-            return publisher.IsOpen && hold.IsOpen;
+            return;
         }
 
         try
         {
             await hold.RemoveAsync(letter, CancellationToken.None);
             outcome.Replayed.Add(letter);
-            return true;
         }
         catch (Exception ex) when (ex is RabbitMQ.Client.Exceptions.AlreadyClosedException or RabbitMQ.Client.Exceptions.OperationInterruptedException or IOException)
         {
-            // The copy is confirmed but the original could not be removed: it is back in the
-            // dead-letter queue too. Harmless (the processor applies an event once), but said.
+            // The copy is confirmed but the original could not be removed: the broker has put it
+            // back in the dead-letter queue. Harmless (the processor applies an event once), but said.
             outcome.Failures.Add((letter, $"the copy of {letter.MessageId} was delivered but the original could not be removed, so it is in both queues"));
-            return false;
         }
     }
 

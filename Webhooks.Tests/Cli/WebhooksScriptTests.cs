@@ -54,7 +54,16 @@ public class WebhooksScriptTests
         var stderr = process.StandardError.ReadToEndAsync();
         // The first run may build the CLI.
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
-        await process.WaitForExitAsync(timeout.Token);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail($"./webhooks {string.Join(' ', args)} did not finish within 5 minutes: {await stderr}");
+        }
+
         return new CliResult(process.ExitCode, await stdout, await stderr);
     }
 
