@@ -11,8 +11,6 @@ internal sealed class CliRun(CliEnvironment environment) : IAsyncDisposable
 {
     private ServiceProvider? _services;
 
-    public CliEnvironment Environment => environment;
-
     public T Get<T>()
         where T : notnull
     {

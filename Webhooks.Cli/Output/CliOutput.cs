@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using Spectre.Console;
 
@@ -17,7 +18,13 @@ internal sealed class CliOutput
     // Redirected output has no width of its own: wide enough that ids and reasons are not wrapped.
     private const int RedirectedWidth = 320;
 
-    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+    // Relaxed escaping: the JSON goes to a terminal or a script, never into HTML, and a payload's
+    // "ü" or "<" should read as it was sent.
+    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
 
     private readonly CliEnvironment _environment;
 
