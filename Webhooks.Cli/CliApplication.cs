@@ -31,6 +31,8 @@ public static class CliApplication
                 Output = environment.Out,
                 Error = environment.Error,
                 EnableDefaultExceptionHandler = false,
+                // After Ctrl-C, time to hand held messages back and write the audit row before the process ends.
+                ProcessTerminationTimeout = TimeSpan.FromSeconds(15),
             };
             return await parse.InvokeAsync(configuration, cancellationToken);
         }

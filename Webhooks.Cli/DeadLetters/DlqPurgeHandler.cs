@@ -46,11 +46,28 @@ internal sealed class DlqPurgeHandler(DeadLetterQueue queue, AuditLog audit, Cli
             throw new CliException($"Nothing was deleted, because the purge of {Counts.Messages(chosen.Count)} was not confirmed (answer y, or pass --yes).");
         }
 
-        var deleted = await DeleteAsync(connection, chosen, cancellationToken);
+        var deleted = new List<string>();
+        var stopped = false;
+        try
+        {
+            await DeleteAsync(connection, chosen, deleted, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Interrupted (Ctrl-C): what was deleted so far is still recorded below.
+            stopped = true;
+        }
+
         var notFound = chosen.Count - deleted.Count;
         await audit.RecordAsync(
-            new AuditEntry(Action, queue.Name, selection.Describe(), chosen.Count, deleted.Count, notFound, deleted, notFound > 0 ? $"{notFound} were gone before they could be deleted" : null),
-            cancellationToken);
+            new AuditEntry(Action, queue.Name, selection.Describe(), chosen.Count, deleted.Count, notFound, deleted,
+                stopped ? "stopped before the end" : notFound > 0 ? $"{notFound} were gone before they could be deleted" : null),
+            CancellationToken.None);
+        if (stopped)
+        {
+            throw new CliException($"Stopped before the end: {Counts.Messages(deleted.Count)} deleted, every other message is back in {queue.Name}.");
+        }
+
         output.Line($"Deleted {Counts.Messages(deleted.Count)} from {queue.Name}.");
         if (notFound > 0)
         {
@@ -83,15 +100,14 @@ internal sealed class DlqPurgeHandler(DeadLetterQueue queue, AuditLog audit, Cli
     }
 
     /// <summary>Deletes exactly the messages shown (by message id), each at most once; every other message goes back to its place.</summary>
-    private async Task<List<string>> DeleteAsync(RabbitMQ.Client.IConnection connection, List<DeadLetter> chosen, CancellationToken cancellationToken)
+    private async Task DeleteAsync(RabbitMQ.Client.IConnection connection, List<DeadLetter> chosen, List<string> deleted, CancellationToken cancellationToken)
     {
         var remaining = chosen.Where(l => l.MessageId is not null).GroupBy(l => l.MessageId!, StringComparer.OrdinalIgnoreCase)
             .ToDictionary(g => g.Key, g => g.Count(), StringComparer.OrdinalIgnoreCase);
-        var deleted = new List<string>();
         await using var hold = await queue.HoldAsync(connection, max: null, cancellationToken);
         if (hold is null)
         {
-            return deleted;
+            return;
         }
 
         await output.WithProgressAsync($"Deleting from {queue.Name}", hold.Count, async advance =>
@@ -101,7 +117,7 @@ internal sealed class DlqPurgeHandler(DeadLetterQueue queue, AuditLog audit, Cli
                 advance();
                 if (letter.MessageId is not null && remaining.TryGetValue(letter.MessageId, out var left) && left > 0)
                 {
-                    await hold.RemoveAsync(letter, cancellationToken);
+                    await hold.RemoveAsync(letter, CancellationToken.None);
                     remaining[letter.MessageId] = left - 1;
                     deleted.Add(letter.MessageId);
                     if (deleted.Count == chosen.Count)
@@ -113,7 +129,6 @@ internal sealed class DlqPurgeHandler(DeadLetterQueue queue, AuditLog audit, Cli
 
             return 0;
         });
-        return deleted;
     }
 
     private void Show(List<DeadLetter> chosen)

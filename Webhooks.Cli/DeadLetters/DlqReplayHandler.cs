@@ -27,62 +27,15 @@ internal sealed class DlqReplayHandler(DeadLetterQueue queue, AuditLog audit, Cl
         }
 
         var outcome = new ReplayOutcome();
-        await using (var connection = await queue.ConnectAsync(cancellationToken))
+        var stopped = false;
+        try
         {
-            await using var hold = await queue.HoldAsync(connection, max: null, cancellationToken);
-            if (hold is null)
-            {
-                output.Note(queue.MissingNote);
-            }
-            else
-            {
-                await using var publisher = dryRun ? null : await ReplayPublisher.OpenAsync(connection, cancellationToken);
-                await output.WithProgressAsync($"Replaying from {queue.Name}", hold.Count, async advance =>
-                {
-                    var inFlight = new Queue<(DeadLetter Letter, Task<string?> Copy)>();
-                    await foreach (var letter in hold.ReadAsync(cancellationToken))
-                    {
-                        advance();
-                        if (!selection.Take(letter))
-                        {
-                            continue;
-                        }
-
-                        if (publisher is null)
-                        {
-                            outcome.Replayed.Add(letter);
-                        }
-                        else
-                        {
-                            var target = letter.InputQueue ?? queue.DefaultInputQueue;
-                            outcome.Targets.Add(target);
-                            inFlight.Enqueue((letter, publisher.PublishAsync(letter, target, cancellationToken)));
-                            while (inFlight.Count >= ConfirmWindow)
-                            {
-                                await CompleteAsync(hold, inFlight.Dequeue(), outcome);
-                            }
-
-                            if (!publisher.IsOpen || !hold.IsOpen)
-                            {
-                                // The connection is gone: every message still held is back in the queue already.
-                                break;
-                            }
-                        }
-
-                        if (selection.IsComplete)
-                        {
-                            break;
-                        }
-                    }
-
-                    while (inFlight.Count > 0)
-                    {
-                        await CompleteAsync(hold, inFlight.Dequeue(), outcome);
-                    }
-
-                    return 0;
-                });
-            }
+            await ReplayAsync(selection, dryRun, outcome, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && !dryRun)
+        {
+            // Interrupted (Ctrl-C): what was replayed so far is still recorded below.
+            stopped = true;
         }
 
         // The hold is closed: every message not replayed is back in its place.
@@ -92,9 +45,83 @@ internal sealed class DlqReplayHandler(DeadLetterQueue queue, AuditLog audit, Cl
         }
 
         await audit.RecordAsync(
-            new AuditEntry(Action, $"{queue.Name} -> {string.Join(", ", outcome.Targets)}", selection.Describe(), outcome.Selected, outcome.Replayed.Count, outcome.Failures.Count, [.. outcome.Replayed.Select(l => l.MessageId ?? "")], outcome.FirstError),
-            cancellationToken);
+            new AuditEntry(Action, $"{queue.Name} -> {string.Join(", ", outcome.Targets)}", selection.Describe(), outcome.Selected, outcome.Replayed.Count, outcome.Failures.Count,
+                [.. outcome.Replayed.Select(l => l.MessageId ?? "")], stopped ? "stopped before the end" : outcome.FirstError),
+            CancellationToken.None);
+        if (stopped)
+        {
+            throw new CliException($"Stopped before the end: {Counts.Messages(outcome.Replayed.Count)} replayed, every other message is back in {queue.Name}.");
+        }
+
         return Report(selection, outcome);
+    }
+
+    private async Task ReplayAsync(DeadLetterSelection selection, bool dryRun, ReplayOutcome outcome, CancellationToken cancellationToken)
+    {
+        await using var connection = await queue.ConnectAsync(cancellationToken);
+        await using var hold = await queue.HoldAsync(connection, max: null, cancellationToken);
+        if (hold is null)
+        {
+            output.Note(queue.MissingNote);
+            return;
+        }
+
+        await using var publisher = dryRun ? null : await ReplayPublisher.OpenAsync(connection, cancellationToken);
+        await output.WithProgressAsync($"Replaying from {queue.Name}", hold.Count, async advance =>
+        {
+            var inFlight = new Queue<(DeadLetter Letter, Task<string?> Copy)>();
+            try
+            {
+                await foreach (var letter in hold.ReadAsync(cancellationToken))
+                {
+                    advance();
+                    if (!selection.Take(letter))
+                    {
+                        continue;
+                    }
+
+                    if (publisher is null)
+                    {
+                        outcome.Replayed.Add(letter);
+                    }
+                    else
+                    {
+                        var target = letter.InputQueue ?? queue.DefaultInputQueue;
+                        outcome.Targets.Add(target);
+                        // Not cancellable: a copy once sent is seen through to its confirm (bounded by the publisher's timeout).
+                        inFlight.Enqueue((letter, publisher.PublishAsync(letter, target, CancellationToken.None)));
+                        while (inFlight.Count >= ConfirmWindow)
+                        {
+                            await CompleteAsync(hold, inFlight.Dequeue(), outcome);
+                        }
+
+                        if (!publisher.IsOpen || !hold.IsOpen)
+                        {
+                            // The connection is gone: every message still held is back in the queue already.
+                            break;
+                        }
+                    }
+
+                    if (selection.IsComplete)
+                    {
+                        break;
+                    }
+                }
+            }
+            finally
+            {
+                // Also when interrupted: the copies already sent are confirmed and their originals
+                // removed, so that Ctrl-C does not leave a window's worth of messages in both queues.
+                while (inFlight.Count > 0)
+                {
+                    await CompleteAsync(hold, inFlight.Dequeue(), outcome);
+                }
+            }
+
+            return 0;
+        });
+
+        // Closing the hold (disposal) hands every message not replayed back to its place.
     }
 
     /// <summary>Removes the original once its copy is confirmed; otherwise leaves it where it is.</summary>
