@@ -1,0 +1,31 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Webhooks.Processor.Configuration;
+
+/// <summary>The consumer's endpoint (<c>Processor__*</c>).</summary>
+public sealed class ProcessorOptions
+{
+    public const string SectionName = "Processor";
+
+    /// <summary>
+    /// The queue the processors share (competing consumers). Dead-lettered messages go to
+    /// <c>&lt;QueueName&gt;_error</c>. Configurable so that environments, and tests, can keep apart.
+    /// </summary>
+    [Required(ErrorMessage = "Processor__QueueName must be set.")]
+    [RegularExpression(@"^[A-Za-z0-9._\-]{1,200}$", ErrorMessage = "Processor__QueueName may contain letters, digits and . _ - only (at most 200).")]
+    public string QueueName { get; set; } = "payment-event-received";
+
+    /// <summary>Events applied at once by one processor; each holds one database connection while it runs.</summary>
+    [Range(1, 64, ErrorMessage = "Processor__ConcurrentMessageLimit must be between 1 and 64.")]
+    public int ConcurrentMessageLimit { get; set; } = 8;
+
+    /// <summary>Messages the broker hands out ahead; a small multiple of the concurrency keeps consumers busy without hoarding.</summary>
+    [Range(1, 1000, ErrorMessage = "Processor__PrefetchCount must be between 1 and 1000.")]
+    public int PrefetchCount { get; set; } = 16;
+
+    /// <summary>The queue that turns faults (dead-lettered messages) into Slack alerts.</summary>
+    public string DeadLetterAlertQueueName => $"{QueueName}-dead-letter-alerts";
+
+    /// <summary>The dead-letter queue MassTransit moves messages to when they fail for good.</summary>
+    public string ErrorQueueName => $"{QueueName}_error";
+}

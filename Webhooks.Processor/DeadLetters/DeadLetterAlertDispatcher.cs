@@ -1,0 +1,83 @@
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Webhooks.Processor.Configuration;
+using Webhooks.Processor.Database;
+using Webhooks.Processor.Slack;
+
+namespace Webhooks.Processor.DeadLetters;
+
+/// <summary>
+/// Every <c>DeadLetterAlerts__DispatchInterval</c>, posts all due dead-letter alerts of this queue
+/// as one grouped message and marks them notified in the same transaction. When Slack does not take
+/// the post, the transaction rolls back and the alerts stay due for the next round. An advisory
+/// lock makes one processor post per round.
+/// </summary>
+public sealed partial class DeadLetterAlertDispatcher(
+    NpgsqlDataSource dataSource,
+    IAlertChannel alerts,
+    TimeProvider timeProvider,
+    IOptions<DeadLetterAlertsOptions> options,
+    IOptions<ProcessorOptions> processorOptions,
+    ILogger<DeadLetterAlertDispatcher> logger) : BackgroundService
+{
+    // One post names at most this many; a larger burst goes out over the next rounds, a post each.
+    private const int MaxAlertsPerPost = 5000;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.DispatchInterval, timeProvider);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                try
+                {
+                    await DispatchOnceAsync(stoppingToken);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+                {
+                    // The database may be away; the alerts wait in their table (or in their queue).
+                    LogRoundFailed(ex.GetType().Name, ex.Message);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping.
+        }
+    }
+
+    /// <summary>One round; returns how many alerts were posted.</summary>
+    public async Task<int> DispatchOnceAsync(CancellationToken cancellationToken)
+    {
+        var queue = processorOptions.Value.QueueName;
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        if (!await TransactionLock.TryTakeAsync(connection, transaction, $"dead-letter-alerts:{queue}", cancellationToken))
+        {
+            return 0;
+        }
+
+        var due = await DeadLetterAlertsTable.DueAsync(connection, transaction, queue, MaxAlertsPerPost, cancellationToken);
+        if (due.Count == 0)
+        {
+            return 0;
+        }
+
+        if (!await alerts.PostAsync(DeadLetterAlertMessage.Build(due, processorOptions.Value.ErrorQueueName), cancellationToken))
+        {
+            return 0;
+        }
+
+        await DeadLetterAlertsTable.MarkNotifiedAsync(connection, transaction, due.Select(a => a.FaultId), timeProvider.GetUtcNow(), CancellationToken.None);
+        await transaction.CommitAsync(CancellationToken.None);
+        LogPosted(due.Count, queue);
+        return due.Count;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Posted {Count} dead-letter alerts of queue {Queue}")]
+    private partial void LogPosted(int count, string queue);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Dead-letter alert round failed ({ExceptionType}: {Reason}); due alerts are tried again next round")]
+    private partial void LogRoundFailed(string exceptionType, string reason);
+}

@@ -1,0 +1,43 @@
+using MassTransit;
+using Microsoft.Extensions.Options;
+using Webhooks.Contracts;
+using Webhooks.Infrastructure.Messaging;
+using Webhooks.Processor.Configuration;
+using Webhooks.Processor.DeadLetters;
+using Webhooks.Processor.Health;
+
+namespace Webhooks.Processor.Messaging;
+
+public static class ProcessorMessaging
+{
+    /// <summary>
+    /// The consumer on its queue bound to <c>Broker__EventExchange</c>, and the fault consumer that
+    /// records dead-letter alerts. Faults get an exchange named after the event exchange, so that
+    /// two environments (or two tests) on one broker never see each other's faults.
+    /// </summary>
+    public static IServiceCollection AddProcessorMessaging(this IServiceCollection services)
+    {
+        services.AddOptions<BrokerOptions>().BindConfiguration(BrokerOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ProcessorOptions>().BindConfiguration(ProcessorOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddMassTransit(bus =>
+        {
+            bus.AddConsumer<PaymentEventReceivedConsumer, PaymentEventReceivedConsumerDefinition>();
+            bus.AddConsumer<PaymentEventFaultConsumer, PaymentEventFaultConsumerDefinition>();
+            bus.ConfigureHealthCheckOptions(health => health.Tags.Add(HealthEndpoints.ReadyTag));
+            bus.UsingRabbitMq((context, cfg) =>
+            {
+                cfg.ConfigureWebhooksHost(context);
+                var broker = context.GetRequiredService<IOptions<BrokerOptions>>().Value;
+                cfg.Message<Fault<PaymentEventReceived>>(m => m.SetEntityName(FaultExchangeName(broker)));
+                cfg.ConfigureEndpoints(context);
+            });
+        });
+        return services;
+    }
+
+    public static string FaultExchangeName(BrokerOptions broker)
+    {
+        ArgumentNullException.ThrowIfNull(broker);
+        return $"{broker.EventExchange}--fault";
+    }
+}

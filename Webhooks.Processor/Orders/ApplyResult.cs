@@ -1,0 +1,4 @@
+namespace Webhooks.Processor.Orders;
+
+/// <summary>What applying one event did to its order: <paramref name="Before"/> is null when the order was unknown.</summary>
+public sealed record ApplyResult(EventOutcome Outcome, OrderStatus? Before, OrderStatus? After);

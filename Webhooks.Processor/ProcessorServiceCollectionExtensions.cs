@@ -1,0 +1,58 @@
+using Microsoft.Extensions.Http;
+using Microsoft.Extensions.Options;
+using Webhooks.Processor.DeadLetters;
+using Webhooks.Processor.Orders;
+using Webhooks.Processor.Slack;
+using Webhooks.Processor.StuckOrders;
+
+namespace Webhooks.Processor;
+
+/// <summary>One <c>AddX()</c> per concern of the processor; Program.cs lists them.</summary>
+public static class ProcessorServiceCollectionExtensions
+{
+    public static IServiceCollection AddOrderProcessing(this IServiceCollection services)
+    {
+        services.AddSingleton<IOrderEventApplier, OrderEventApplier>();
+        return services;
+    }
+
+    public static IServiceCollection AddSlackAlerts(this IServiceCollection services)
+    {
+        services.AddOptions<SlackOptions>().BindConfiguration(SlackOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<SlackOptions>, SlackOptionsValidator>();
+        // The default request logging writes the URL, and a Slack webhook URL is its own secret.
+        services.AddHttpClient(SlackWebhookClient.HttpClientName).RemoveAllLoggers();
+        services.AddSingleton<SlackWebhookClient>();
+        services.AddSingleton<IAlertChannel, AlertChannel>();
+        services.AddHostedService<SlackStartupNotice>();
+        return services;
+    }
+
+    public static IServiceCollection AddDeadLetterAlerts(this IServiceCollection services)
+    {
+        services.AddOptions<DeadLetterAlertsOptions>().BindConfiguration(DeadLetterAlertsOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<DeadLetterAlertDispatcher>();
+        services.AddHostedService(sp => sp.GetRequiredService<DeadLetterAlertDispatcher>());
+        return services;
+    }
+
+    public static IServiceCollection AddStuckOrderMonitor(this IServiceCollection services)
+    {
+        services.AddOptions<StuckOrdersOptions>().BindConfiguration(StuckOrdersOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<StuckOrderScanner>();
+        services.AddHostedService<StuckOrderMonitor>();
+        return services;
+    }
+
+    /// <summary>In Development, listen on <see cref="ProcessorEntryPoint.DevelopmentUrl"/> unless a URL is configured (<c>--urls</c>, <c>ASPNETCORE_URLS</c>, <c>Urls</c>).</summary>
+    public static WebApplicationBuilder UseDevelopmentUrl(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        if (builder.Environment.IsDevelopment() && string.IsNullOrWhiteSpace(builder.Configuration["urls"]))
+        {
+            builder.WebHost.UseUrls(ProcessorEntryPoint.DevelopmentUrl);
+        }
+
+        return builder;
+    }
+}

@@ -1,0 +1,29 @@
+using Webhooks.Infrastructure.Database;
+using Webhooks.Processor;
+using Webhooks.Processor.Health;
+using Webhooks.Processor.Messaging;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.UseDevelopmentUrl();
+// Registration order is start order: the schema is applied before the consumer takes a message.
+builder.Services.AddWebhooksDatabase();
+builder.Services.AddOrderProcessing();
+builder.Services.AddSlackAlerts();
+builder.Services.AddProcessorMessaging();
+builder.Services.AddDeadLetterAlerts();
+builder.Services.AddStuckOrderMonitor();
+builder.Services.AddProcessorHealthChecks();
+
+var app = builder.Build();
+
+app.MapHealthEndpoints();
+
+app.Run();
+
+/// <summary>
+/// Declared internal on purpose: the SDK would otherwise make the top-level Program public, and the
+/// test project, which also hosts the receiver's public Program, would see two of them. Tests use
+/// <see cref="ProcessorEntryPoint"/>.
+/// </summary>
+internal sealed partial class Program;

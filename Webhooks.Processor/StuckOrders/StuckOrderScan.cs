@@ -1,0 +1,7 @@
+namespace Webhooks.Processor.StuckOrders;
+
+/// <summary>What one scan did. <see cref="Skipped"/>: another processor held this round's lock.</summary>
+public sealed record StuckOrderScan(bool Skipped, int Alerted, int Escalated, int Cleared, int Undelivered)
+{
+    public static StuckOrderScan SkippedScan { get; } = new(true, 0, 0, 0, 0);
+}
