@@ -1,0 +1,53 @@
+namespace Webhooks.Cli;
+
+/// <summary>
+/// What one run of the CLI talks to: its standard streams, its settings and clock, and who runs it.
+/// The process passes the real ones; tests pass writers of their own and settings that point at
+/// their own schema and queues.
+/// </summary>
+public sealed class CliEnvironment
+{
+    public required TextWriter Out { get; init; }
+
+    public required TextWriter Error { get; init; }
+
+    public required TextReader In { get; init; }
+
+    /// <summary>Standard output is a terminal: tables get colour and the terminal's width.</summary>
+    public bool OutIsTerminal { get; init; }
+
+    /// <summary>Standard error is a terminal: long replays show a progress bar there.</summary>
+    public bool ErrorIsTerminal { get; init; }
+
+    /// <summary>
+    /// The settings file read first (environment variables override it); null reads none. Beside the
+    /// CLI's dll when run as a process, so that the CLI works with no settings at all on a
+    /// development machine.
+    /// </summary>
+    public string? SettingsFile { get; init; }
+
+    /// <summary>Settings over the environment's, in configuration syntax (<c>ConnectionStrings:Postgres</c>).</summary>
+    public IReadOnlyDictionary<string, string?> Settings { get; init; } = new Dictionary<string, string?>();
+
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>The operating-system user, for the audit trail.</summary>
+    public string UserName { get; init; } = OperatingSystemUser();
+
+    public static CliEnvironment FromProcess() => new()
+    {
+        Out = Console.Out,
+        Error = Console.Error,
+        In = Console.In,
+        OutIsTerminal = !Console.IsOutputRedirected,
+        ErrorIsTerminal = !Console.IsErrorRedirected,
+        SettingsFile = Path.Combine(AppContext.BaseDirectory, CliSettingsFile.Name),
+    };
+
+    private static string OperatingSystemUser()
+    {
+        // Under sudo the account that typed the command is the one worth recording.
+        var sudoUser = Environment.GetEnvironmentVariable("SUDO_USER");
+        return string.IsNullOrWhiteSpace(sudoUser) ? Environment.UserName : $"{sudoUser} (sudo as {Environment.UserName})";
+    }
+}

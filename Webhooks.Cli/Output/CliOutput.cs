@@ -1,0 +1,111 @@
+using System.Globalization;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Spectre.Console;
+
+namespace Webhooks.Cli.Output;
+
+/// <summary>
+/// Where a run writes. Standard output carries the result only: a table for people, or JSON alone
+/// with <c>--json</c>. Questions, progress, notes and the audit log go to standard error, so that
+/// a script reading standard output never sees them.
+/// </summary>
+internal sealed class CliOutput
+{
+    // Past this many messages a replay is long enough to deserve a bar (on a terminal only).
+    private const int ProgressThreshold = 20;
+
+    // Redirected output has no width of its own: wide enough that ids and reasons are not wrapped.
+    private const int RedirectedWidth = 320;
+
+    // Relaxed escaping: the JSON goes to a terminal or a script, never into HTML, and a payload's
+    // "ü" or "<" should read as it was sent.
+    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    private readonly CliEnvironment _environment;
+
+    public CliOutput(CliEnvironment environment)
+    {
+        _environment = environment;
+        Console = CreateConsole(environment.Out, environment.OutIsTerminal);
+        ErrorConsole = CreateConsole(environment.Error, environment.ErrorIsTerminal);
+    }
+
+    /// <summary>Standard output, for tables and results.</summary>
+    public IAnsiConsole Console { get; }
+
+    /// <summary>Standard error, for progress.</summary>
+    public IAnsiConsole ErrorConsole { get; }
+
+    public void Json<T>(T value) => _environment.Out.WriteLine(JsonSerializer.Serialize(value, JsonOptions));
+
+    public void Line(string text) => _environment.Out.WriteLine(text);
+
+    /// <summary>A remark for the person at the terminal, never part of the result.</summary>
+    public void Note(string text) => _environment.Error.WriteLine(text);
+
+    /// <summary>One line of the run's log on standard error, with the time it was written.</summary>
+    public void Log(string text) =>
+        _environment.Error.WriteLine($"{_environment.TimeProvider.GetUtcNow().ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture)} {text}");
+
+    /// <summary>
+    /// Asks on standard error and reads the answer from standard input. Only "y" or "yes" agree:
+    /// no answer (end of input, as in a script) keeps the default, which is never to change anything.
+    /// </summary>
+    public bool Confirm(string question)
+    {
+        _environment.Error.Write($"{question} [y/N] ");
+        _environment.Error.Flush();
+        var answer = _environment.In.ReadLine()?.Trim();
+        if (answer is null)
+        {
+            _environment.Error.WriteLine();
+        }
+
+        return answer is not null && (answer.Equals("y", StringComparison.OrdinalIgnoreCase) || answer.Equals("yes", StringComparison.OrdinalIgnoreCase));
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> with a progress bar on standard error when that is a terminal and
+    /// the work is long; otherwise just runs it. The callback advances the bar by one.
+    /// </summary>
+    public async Task<T> WithProgressAsync<T>(string description, long total, Func<Action, Task<T>> work)
+    {
+        if (!_environment.ErrorIsTerminal || total < ProgressThreshold)
+        {
+            return await work(() => { });
+        }
+
+        return await ErrorConsole.Progress()
+            .AutoClear(false)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+            .StartAsync(async context =>
+            {
+                var task = context.AddTask(Markup.Escape(description), maxValue: total);
+                var result = await work(() => task.Increment(1));
+                task.Value = task.MaxValue;
+                return result;
+            });
+    }
+
+    private static IAnsiConsole CreateConsole(TextWriter writer, bool isTerminal)
+    {
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Ansi = isTerminal ? AnsiSupport.Detect : AnsiSupport.No,
+            ColorSystem = isTerminal ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+            Interactive = isTerminal ? InteractionSupport.Detect : InteractionSupport.No,
+            Out = new AnsiConsoleOutput(writer),
+        });
+        if (!isTerminal)
+        {
+            console.Profile.Width = RedirectedWidth;
+        }
+
+        return console;
+    }
+}

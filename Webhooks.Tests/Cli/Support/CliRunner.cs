@@ -1,0 +1,28 @@
+using Webhooks.Cli;
+
+namespace Webhooks.Tests.Cli.Support;
+
+/// <summary>Runs the CLI in this process through its entry point, with captured standard streams.</summary>
+public static class CliRunner
+{
+    public static Task<CliResult> RunAsync(CliSettings settings, params string[] args) => RunWithInputAsync(settings, input: null, args);
+
+    /// <summary>Runs with <paramref name="input"/> as standard input; null is an empty input, as in a script.</summary>
+    public static async Task<CliResult> RunWithInputAsync(CliSettings settings, string? input, params string[] args)
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        using var stdin = new StringReader(input ?? "");
+        var environment = new CliEnvironment
+        {
+            Out = stdout,
+            Error = stderr,
+            In = stdin,
+            Settings = settings.ToConfiguration(),
+        };
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        var exitCode = await CliApplication.RunAsync(args, environment, timeout.Token);
+        return new CliResult(exitCode, stdout.ToString(), stderr.ToString());
+    }
+}
