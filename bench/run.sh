@@ -8,10 +8,14 @@
 #               outbox relay publishing with confirms.
 # Then (c) again at half its maximum rate for the latency target.
 #
-#   bench/run.sh [--duration SECONDS] [--connections N] [--threads N] [--store-rows N] [--out FILE]
+#   bench/run.sh [--duration SECONDS] [--connections N] [--threads N] [--store-rows N]
+#                [--e2e-seconds N] [--e2e-rate R] [--out FILE]
 #
 # --store-rows N: after measuring (c) on an empty store, fill it with N older events and measure
 # (c) again, to show whether the cost stays flat as the store grows.
+# End to end: the receiver and the processor together, a paced load for --e2e-seconds (default 60)
+# at --e2e-rate events/s (default: half of (c)'s maximum); then events/s from POST to order update,
+# the lag (received_at to processed_at) and whether a backlog was left.
 #
 # Prints a table and writes it, with the machine's description, to bench/RESULTS.md (or --out).
 set -euo pipefail
@@ -24,12 +28,16 @@ CONNECTIONS=64
 THREADS=1
 OUT="$REPO/bench/RESULTS.md"
 STORE_ROWS=0
+E2E_SECONDS=60
+E2E_RATE=0
 while [ $# -gt 0 ]; do
     case "$1" in
         --duration) DURATION="$2"; shift 2 ;;
         --connections) CONNECTIONS="$2"; shift 2 ;;
         --threads) THREADS="$2"; shift 2 ;;
         --store-rows) STORE_ROWS="$2"; shift 2 ;;
+        --e2e-seconds) E2E_SECONDS="$2"; shift 2 ;;
+        --e2e-rate) E2E_RATE="$2"; shift 2 ;;
         --out) OUT="$2"; shift 2 ;;
         *) echo "unknown option $1" >&2; exit 2 ;;
     esac
@@ -46,6 +54,8 @@ log "building (Release)"
 dotnet build Webhooks.sln -c Release -v quiet -nologo >/dev/null
 BENCH_DLL="$REPO/Webhooks.Benchmarks/bin/Release/net10.0/Webhooks.Benchmarks.dll"
 RECEIVER_DLL="$REPO/Webhooks.Receiver/bin/Release/net10.0/Webhooks.Receiver.dll"
+PROCESSOR_DLL="$REPO/Webhooks.Processor/bin/Release/net10.0/Webhooks.Processor.dll"
+PROCESSOR_PID=""
 
 export BENCH_SECRET="whsec_benchmark_only_$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 export BENCH_TEMPLATE; BENCH_TEMPLATE="$(mktemp)"
@@ -53,6 +63,7 @@ WORK="$(mktemp -d)"
 SERVER_PID=""
 cleanup() {
     [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null || true
+    [ -n "$PROCESSOR_PID" ] && kill "$PROCESSOR_PID" 2>/dev/null || true
     rm -rf "$WORK" "$BENCH_TEMPLATE"
 }
 trap cleanup EXIT
@@ -73,6 +84,20 @@ start_server() { # name port
     psql_admin "DROP SCHEMA IF EXISTS $schema CASCADE; CREATE SCHEMA $schema;"
     local pg="${ConnectionStrings__Postgres};Search Path=$schema"
     case "$name" in
+        e2e)
+            ConnectionStrings__Postgres="$pg" Broker__EventExchange=bench-e2e-events Processor__QueueName=bench-e2e \
+                Logging__LogLevel__Default=Warning ASPNETCORE_ENVIRONMENT=Production \
+                dotnet "$PROCESSOR_DLL" --urls "http://127.0.0.1:$((port + 100))" >"$WORK/processor.log" 2>&1 &
+            PROCESSOR_PID=$!
+            for _ in $(seq 1 120); do
+                curl -sf -o /dev/null "http://127.0.0.1:$((port + 100))/health/ready" && break
+                sleep 0.5
+            done
+            ConnectionStrings__Postgres="$pg" Broker__EventExchange=bench-e2e-events \
+                Webhooks__Providers__stripe__Scheme=stripe Webhooks__Providers__stripe__Secrets__0="$BENCH_SECRET" \
+                Webhooks__Providers__stripe__ToleranceSeconds=3600 Logging__LogLevel__Default=Warning \
+                ASPNETCORE_ENVIRONMENT=Production \
+                dotnet "$RECEIVER_DLL" --urls "http://127.0.0.1:$port" >"$WORK/$name.log" 2>&1 & ;;
         bare)
             dotnet "$BENCH_DLL" bare --urls "http://127.0.0.1:$port" >"$WORK/$name.log" 2>&1 & ;;
         naive)
@@ -119,6 +144,8 @@ run_load() {
     local server_ticks=$(( $(cpu_ticks_of "$SERVER_PID") - before_server ))
     local machine_ticks_used=$(( $(machine_ticks) - before_machine ))
     local pg_ticks=$(( $(ticks_of_command postgres) - before_pg ))
+    # A backend that exits during the run takes its ticks with it: never report less than nothing.
+    [ "$pg_ticks" -ge 0 ] || pg_ticks=0
     local mq_ticks=$(( $(ticks_of_command beam.smp) - before_mq ))
     R_CPU_SERVER_US="$(awk -v t="$server_ticks" -v hz="$TICKS_PER_SECOND" -v n="$R_REQUESTS" 'BEGIN { printf "%.0f", n ? t / hz * 1e6 / n : 0 }')"
     R_CPU_MACHINE_US="$(awk -v t="$machine_ticks_used" -v hz="$TICKS_PER_SECOND" -v n="$R_REQUESTS" 'BEGIN { printf "%.0f", n ? t / hz * 1e6 / n : 0 }')"
@@ -184,6 +211,40 @@ for name in bare naive ours; do
     stop_server
 done
 
+# End to end: receiver and processor together, paced.
+port=$((port + 1))
+e2e_rate="$E2E_RATE"
+[ "$e2e_rate" -gt 0 ] 2>/dev/null || e2e_rate="$(awk -v r="${RPS[ours]}" 'BEGIN { printf "%.0f", r / 2 }')"
+log "end to end: receiver + processor, ${E2E_SECONDS} s at ~${e2e_rate} events/s"
+start_server e2e "$port"
+e2e_connections=32
+e2e_delay="$(awk -v c="$e2e_connections" -v r="$e2e_rate" 'BEGIN { d = int(c * 1000 / r); if (d < 1) d = 1; print d }')"
+run_load e2e "$port" "$E2E_SECONDS" "$e2e_connections" "$e2e_delay" "${RUN_ID}e2e"
+E2E_SENT="$R_OK"
+E2E_RPS="$R_RPS"
+e2e_query() {
+    psql_admin "SET search_path = bench_e2e; $1"
+}
+# Give the processor up to a minute to finish what was accepted, then measure.
+for _ in $(seq 1 60); do
+    left="$(e2e_query "SELECT count(*) FROM webhook_events e WHERE e.event_id LIKE 'evt_bench_${RUN_ID}e2e_%' AND NOT EXISTS (SELECT 1 FROM processed_events p WHERE p.provider = e.provider AND p.event_id = e.event_id);")"
+    [ "$left" = 0 ] && break
+    sleep 1
+done
+E2E_STATS="$(e2e_query "SELECT count(*) || ' ' ||
+        round((count(*) / greatest(extract(epoch FROM max(p.processed_at) - min(e.received_at)), 0.001))::numeric, 0) || ' ' ||
+        round((percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM p.processed_at - e.received_at)) * 1000)::numeric, 1) || ' ' ||
+        round((percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM p.processed_at - e.received_at)) * 1000)::numeric, 1) || ' ' ||
+        round((max(extract(epoch FROM p.processed_at - e.received_at)) * 1000)::numeric, 1)
+    FROM webhook_events e JOIN processed_events p ON p.provider = e.provider AND p.event_id = e.event_id
+    WHERE e.event_id LIKE 'evt_bench_${RUN_ID}e2e_%';")"
+E2E_OUTBOX="$(e2e_query "SELECT count(*) FROM event_outbox;")"
+read -r E2E_PROCESSED E2E_EPS E2E_P50 E2E_P99 E2E_MAX <<<"$E2E_STATS"
+stop_server
+kill "$PROCESSOR_PID" 2>/dev/null || true
+wait "$PROCESSOR_PID" 2>/dev/null || true
+PROCESSOR_PID=""
+
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b ? a / b : 0 }'; }
 {
     echo "## Receiver benchmark, $(date -u '+%Y-%m-%d %H:%M UTC')"
@@ -196,6 +257,8 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b ? a / b : 0 }'; }
     echo
     echo "(c) reaches $(ratio "${RPS[ours]}" "${RPS[bare]}")x of (a)'s requests per second ($(awk -v a="${RPS[ours]}" -v b="${RPS[bare]}" 'BEGIN { printf "%.0f%%", a / b * 100 }')) and $(ratio "${RPS[ours]}" "${RPS[naive]}")x (b)'s."
     echo "Latency is wrk's, from the first byte sent to the last byte of the 200; machine CPU includes wrk, PostgreSQL and RabbitMQ."
+    echo
+    echo "End to end (receiver + processor, paced at ~${e2e_rate}/s for ${E2E_SECONDS} s): $E2E_SENT events accepted at $E2E_RPS/s; $E2E_PROCESSED processed at $E2E_EPS events/s from first receipt to last order update; lag from receipt to order update p50 $E2E_P50 ms, p99 $E2E_P99 ms, max $E2E_MAX ms; outbox rows left: $E2E_OUTBOX."
 } | tee "$WORK/table.md"
 { echo; cat "$WORK/table.md"; } >>"$OUT"
 log "appended to $OUT"
