@@ -1,3 +1,4 @@
+using Webhooks.Infrastructure.Database;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 
 namespace Webhooks.Receiver.Health;

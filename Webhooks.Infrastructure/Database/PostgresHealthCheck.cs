@@ -2,9 +2,9 @@ using Dapper;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
 
-namespace Webhooks.Processor.Health;
+namespace Webhooks.Infrastructure.Database;
 
-/// <summary>Ready only while PostgreSQL answers a trivial query quickly: without it no event can be applied.</summary>
+/// <summary>Ready only while PostgreSQL answers a trivial query quickly: without it the receiver can accept no event and the processor apply none.</summary>
 public sealed class PostgresHealthCheck(NpgsqlDataSource dataSource) : IHealthCheck
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(2);
