@@ -47,7 +47,11 @@ public readonly record struct EventEnvelope(string EventId, string? EventType)
         }
         catch (JsonException ex)
         {
-            failure = $"The body is not valid UTF-8 JSON: {ex.Message}";
+            // Not ex.Message: it quotes the body (the start of a repeated member name, for one), and this
+            // sentence goes to the caller and to the log.
+            failure = ex.LineNumber is { } line
+                ? $"The body is not valid JSON (stopped at line {line + 1}, byte {ex.BytePositionInLine + 1}); nesting deeper than {ParseOptions.MaxDepth} and member names repeated within one object are refused too."
+                : $"The body is not valid JSON: nesting deeper than {ParseOptions.MaxDepth} and member names repeated within one object are refused.";
             return false;
         }
 

@@ -35,6 +35,8 @@ public static class BodyCases
 
         // The idempotency key: present once, a string, short and storable.
         yield return Refused("Two id members are refused with 400 since the key the signer meant is ambiguous", "{\"id\":\"evt_h_dup_a\",\"id\":\"evt_h_dup_b\"}");
+        // Payloads stay out of answers and logs: here a card number that a sender put in a member name.
+        yield return Refused("A repeated member name holding a card number is refused with 400 without quoting it", "{\"id\":\"evt_h_pan\",\"4242424242424242\":1,\"4242424242424242\":2}") with { MustNotEcho = "4242424242" };
         yield return Refused("A second id spelled with a JSON escape is still a duplicate and refused with 400", "{\"id\":\"evt_h_esc_a\",\"\\u0069d\":\"evt_h_esc_b\"}");
         yield return Refused("An id of null is refused with 400", "{\"id\":null,\"type\":\"payment_intent.succeeded\"}");
         yield return Refused("A numeric id is refused with 400", "{\"id\":4242,\"type\":\"payment_intent.succeeded\"}");

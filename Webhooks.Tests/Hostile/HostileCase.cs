@@ -8,5 +8,8 @@ namespace Webhooks.Tests.Hostile;
 /// </summary>
 public sealed record HostileCase(string Name, int ExpectedStatus, Func<Uri, Task<RawResponse>> Send, bool FromApplication = true)
 {
+    /// <summary>Text from the request that must appear neither in the answer nor in any log line.</summary>
+    public string? MustNotEcho { get; init; }
+
     public override string ToString() => Name;
 }

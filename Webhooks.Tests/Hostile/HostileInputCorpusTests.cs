@@ -85,8 +85,14 @@ public class HostileInputCorpusTests
         if (hostile.FromApplication)
         {
             Assert.That(response.Header("Content-Type"), Does.StartWith("application/problem+json"), response.ToString());
+            Assert.That(response.Body, Has.Length.LessThan(1024), "a refusal explains itself without echoing the input");
         }
 
         Assert.That(await _factory.Store.CountAllEventsAsync(), Is.EqualTo(_controls), "the store holds nothing but the controls");
+        if (hostile.MustNotEcho is { } quoted)
+        {
+            Assert.That(response.Body, Does.Not.Contain(quoted), "the answer quotes the request");
+            Assert.That(_factory.Logs.Lines.Where(l => l.Contains(quoted, StringComparison.Ordinal)), Is.Empty, "a log line quotes the request");
+        }
     }
 }
