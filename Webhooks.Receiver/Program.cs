@@ -19,6 +19,8 @@ builder.Services.AddReceiverTelemetry();
 
 var app = builder.Build();
 
+// The caller's address from X-Forwarded-For, only when sent by a proxy in Protection__TrustedProxies.
+app.UseForwardedHeaders();
 // Routing's bare 404s and 405s answer problem+json too, like every other refusal.
 app.UseStatusCodePages();
 app.MapHealthEndpoints();

@@ -1,4 +1,5 @@
 using MassTransit;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 using Webhooks.Infrastructure.Messaging;
@@ -61,6 +62,7 @@ public static class ReceiverServiceCollectionExtensions
         services.AddOptions<ProtectionOptions>().BindConfiguration(ProtectionOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ProtectionOptions>, ProtectionOptionsValidator>();
         services.AddSingleton<IConfigureOptions<KestrelServerOptions>, KestrelLimitsSetup>();
+        services.AddSingleton<IConfigureOptions<ForwardedHeadersOptions>, ForwardedHeadersSetup>();
         services.AddSingleton<SuspectAddresses>();
         services.AddSingleton<IngressGuard>();
         return services;

@@ -44,6 +44,12 @@ public sealed class ProtectionOptions
     /// <summary>Networks never limited, such as a gateway's published sender ranges (CIDR, e.g. <c>3.18.12.0/24</c>).</summary>
     public List<string> ExemptNetworks { get; set; } = [];
 
+    /// <summary>
+    /// Proxies in front of the receiver (CIDR) whose <c>X-Forwarded-For</c> names the real caller. Empty:
+    /// the header is ignored and the caller is the TCP peer, since anyone can write the header.
+    /// </summary>
+    public List<string> TrustedProxies { get; set; } = [];
+
     /// <summary>Kestrel: longest time for the request line and headers to arrive (its default is 30 s).</summary>
     public TimeSpan RequestHeadersTimeout { get; set; } = TimeSpan.FromSeconds(10);
 

@@ -21,6 +21,11 @@ internal sealed class ProtectionOptionsValidator : IValidateOptions<ProtectionOp
             Check(failures, IPNetwork.TryParse(options.ExemptNetworks[i], out _), $"Protection__ExemptNetworks__{i} is '{options.ExemptNetworks[i]}': expected a network in CIDR notation such as 10.0.0.0/8.");
         }
 
+        for (var i = 0; i < options.TrustedProxies.Count; i++)
+        {
+            Check(failures, IPNetwork.TryParse(options.TrustedProxies[i], out _), $"Protection__TrustedProxies__{i} is '{options.TrustedProxies[i]}': expected a network in CIDR notation such as 10.0.0.0/8.");
+        }
+
         // Kestrel checks its timeouts once a second, so anything shorter would not mean what it says.
         Check(failures, InRange(options.RequestHeadersTimeout, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(5)), $"Protection__RequestHeadersTimeout is {options.RequestHeadersTimeout}: use 00:00:01 to 00:05:00.");
         Check(failures, options.MaxRequestHeadersTotalSize is >= 4096 and <= 1024 * 1024, $"Protection__MaxRequestHeadersTotalSize is {options.MaxRequestHeadersTotalSize}: use 4096 to 1048576.");

@@ -121,9 +121,43 @@ public partial class FloodProtectionTests
         }, TimeSpan.FromSeconds(10)), Is.True, $"hanging up gives the slots back; the last answer was {after}");
     }
 
-    private static byte[] Signed(byte[] body) => Post("/webhooks/stripe", body, ["Content-Type: application/json", $"Stripe-Signature: {StripeSignature(body)}"]);
+    [Test]
+    public async Task BehindATrustedProxy_TheForwardedCallerIsLimited_NotTheProxy()
+    {
+        var proxy = IPAddress.Parse("127.0.0.5");
+        await using var receiver = await StartAsync(new() { ["Protection:FailureThreshold"] = $"{Threshold}", ["Protection:LimitedRequestsPerSecond"] = "0.01", ["Protection:TrustedProxies:0"] = "127.0.0.5/32" });
+        for (var i = 0; i < Threshold; i++)
+        {
+            await RawHttp.SendAsync(receiver.Server, BadlySigned(ValidBody(), "X-Forwarded-For: 203.0.113.9"), proxy);
+        }
 
-    private static byte[] BadlySigned(byte[] body) => Post("/webhooks/stripe", body, ["Content-Type: application/json", $"Stripe-Signature: t={TestSigner.Now()},v1={new string('b', 64)}"]);
+        var attacker = await RawHttp.SendAsync(receiver.Server, BadlySigned(ValidBody(), "X-Forwarded-For: 203.0.113.9"), proxy);
+        var gateway = await RawHttp.SendAsync(receiver.Server, Signed(ValidBody(), "X-Forwarded-For: 198.51.100.20"), proxy);
+        var spoofed = await RawHttp.SendAsync(receiver.Server, Signed(ValidBody(), "X-Forwarded-For: 203.0.113.9, 198.51.100.20"), proxy);
+
+        Assert.That(attacker.Status, Is.EqualTo(429), "the caller the proxy named is limited");
+        Assert.That(gateway.Status, Is.EqualTo(200), "another caller through the same proxy is not");
+        Assert.That(spoofed.Status, Is.EqualTo(200), "only the entry the proxy appended counts, not what the caller wrote before it");
+    }
+
+    [Test]
+    public async Task WithoutTrustedProxies_XForwardedForIsIgnored_SoACallerCannotChooseItsAddress()
+    {
+        var attacker = IPAddress.Parse("127.0.0.6");
+        await using var receiver = await StartAsync(new() { ["Protection:FailureThreshold"] = $"{Threshold}", ["Protection:LimitedRequestsPerSecond"] = "0.01" });
+        for (var i = 0; i < Threshold; i++)
+        {
+            await RawHttp.SendAsync(receiver.Server, BadlySigned(ValidBody(), $"X-Forwarded-For: 203.0.113.{i}"), attacker);
+        }
+
+        var next = await RawHttp.SendAsync(receiver.Server, BadlySigned(ValidBody(), "X-Forwarded-For: 198.51.100.99"), attacker);
+
+        Assert.That(next.Status, Is.EqualTo(429), next.ToString());
+    }
+
+    private static byte[] Signed(byte[] body, params string[] extraHeaders) => Post("/webhooks/stripe", body, ["Content-Type: application/json", $"Stripe-Signature: {StripeSignature(body)}", .. extraHeaders]);
+
+    private static byte[] BadlySigned(byte[] body, params string[] extraHeaders) => Post("/webhooks/stripe", body, ["Content-Type: application/json", $"Stripe-Signature: t={TestSigner.Now()},v1={new string('b', 64)}", .. extraHeaders]);
 
     private static async Task<RealReceiver> StartAsync(Dictionary<string, string?> settings)
     {
