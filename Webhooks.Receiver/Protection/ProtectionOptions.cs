@@ -37,7 +37,8 @@ public sealed class ProtectionOptions
 
     /// <summary>
     /// Most addresses tracked at once. IPv6 addresses are tracked by their /64, so a sender spraying
-    /// addresses from its own prefix is one entry; the cap bounds memory (about 20 MB) whatever it does.
+    /// addresses from its own prefix is one entry; the cap bounds memory whatever it does (about
+    /// 25 MB when full, measured with every entry limited).
     /// </summary>
     public int MaxTrackedAddresses { get; set; } = 100_000;
 
