@@ -15,7 +15,7 @@ internal static class BareServer
 
         app.MapPost("/webhooks/stripe", async (HttpContext context) =>
         {
-            var body = await RequestBodyReader.ReadAsync(context.Request, 1_048_576, context.RequestAborted);
+            var body = (await RequestBodyReader.ReadAsync(context.Request, 1_048_576, TimeSpan.FromSeconds(10), TimeProvider.System, context.RequestAborted)).Body;
             if (body is null)
             {
                 return Results.StatusCode(413);

@@ -36,7 +36,7 @@ internal static class NaiveServer
 
         app.MapPost("/webhooks/stripe", async (HttpContext context) =>
         {
-            var body = await RequestBodyReader.ReadAsync(context.Request, 1_048_576, context.RequestAborted);
+            var body = (await RequestBodyReader.ReadAsync(context.Request, 1_048_576, TimeSpan.FromSeconds(10), TimeProvider.System, context.RequestAborted)).Body;
             if (body is null)
             {
                 return Results.StatusCode(413);

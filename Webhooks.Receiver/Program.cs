@@ -7,11 +7,11 @@ using Webhooks.Receiver.Telemetry;
 
 var builder = WebApplication.CreateBuilder(args);
 
-builder.AddReceiverLimits();
 builder.AddWebhooksTelemetry("webhooks-receiver", ReceiverTelemetry.Name);
 builder.Services.AddProblemDetails();
 builder.Services.AddWebhooksDatabase();
 builder.Services.AddWebhookProviders();
+builder.Services.AddReceiverProtection();
 builder.Services.AddEventStore();
 builder.Services.AddOutboxRelay();
 builder.Services.AddReceiverHealthChecks();
@@ -19,6 +19,10 @@ builder.Services.AddReceiverTelemetry();
 
 var app = builder.Build();
 
+// The caller's address from X-Forwarded-For, only when sent by a proxy in Protection__TrustedProxies.
+app.UseForwardedHeaders();
+// Routing's bare 404s and 405s answer problem+json too, like every other refusal.
+app.UseStatusCodePages();
 app.MapHealthEndpoints();
 app.MapMetricsEndpoint();
 app.MapWebhookEndpoints();

@@ -1,9 +1,12 @@
 using MassTransit;
+using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 using Webhooks.Infrastructure.Messaging;
 using Webhooks.Receiver.Configuration;
 using Webhooks.Receiver.Ingestion;
 using Webhooks.Receiver.Outbox;
+using Webhooks.Receiver.Protection;
 using Webhooks.Receiver.Storage;
 using Webhooks.Receiver.Telemetry;
 
@@ -53,15 +56,15 @@ public static class ReceiverServiceCollectionExtensions
         return services;
     }
 
-    public static WebApplicationBuilder AddReceiverLimits(this WebApplicationBuilder builder)
+    /// <summary>Kestrel's limits and the guard in front of signature checks, from validated <c>Protection__*</c> settings.</summary>
+    public static IServiceCollection AddReceiverProtection(this IServiceCollection services)
     {
-        builder.WebHost.ConfigureKestrel(kestrel =>
-        {
-            // Headers of a webhook are small; a slow or huge header block is an attack, not a gateway.
-            kestrel.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
-            kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(10);
-            kestrel.AddServerHeader = false;
-        });
-        return builder;
+        services.AddOptions<ProtectionOptions>().BindConfiguration(ProtectionOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ProtectionOptions>, ProtectionOptionsValidator>();
+        services.AddSingleton<IConfigureOptions<KestrelServerOptions>, KestrelLimitsSetup>();
+        services.AddSingleton<IConfigureOptions<ForwardedHeadersOptions>, ForwardedHeadersSetup>();
+        services.AddSingleton<SuspectAddresses>();
+        services.AddSingleton<IngressGuard>();
+        return services;
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Unicode;
 using Microsoft.AspNetCore.Http;
 
 namespace Webhooks.Receiver.Ingestion;
@@ -11,6 +12,9 @@ public readonly record struct EventEnvelope(string EventId, string? EventType)
 {
     public const int MaxKeyLength = 255;
     private const int MaxTypeLength = 255;
+
+    // A control character, so IsStorableText refuses an unreadable string with the same message as the rest.
+    private const string Unreadable = "\u0000";
 
     private static readonly JsonDocumentOptions ParseOptions = new()
     {
@@ -28,6 +32,14 @@ public readonly record struct EventEnvelope(string EventId, string? EventType)
             return false;
         }
 
+        // The JSON reader lets malformed UTF-8 inside strings through; the processor and anyone
+        // re-reading the stored body would each meet it differently, so it stops here.
+        if (!Utf8.IsValid(body.Span))
+        {
+            failure = "The body is not valid UTF-8.";
+            return false;
+        }
+
         JsonDocument document;
         try
         {
@@ -35,7 +47,11 @@ public readonly record struct EventEnvelope(string EventId, string? EventType)
         }
         catch (JsonException ex)
         {
-            failure = $"The body is not valid UTF-8 JSON: {ex.Message}";
+            // Not ex.Message: it quotes the body (the start of a repeated member name, for one), and this
+            // sentence goes to the caller and to the log.
+            failure = ex.LineNumber is { } line
+                ? $"The body is not valid JSON (stopped at line {line + 1}, byte {ex.BytePositionInLine + 1}); nesting deeper than {ParseOptions.MaxDepth} and member names repeated within one object are refused too."
+                : $"The body is not valid JSON: nesting deeper than {ParseOptions.MaxDepth} and member names repeated within one object are refused.";
             return false;
         }
 
@@ -63,18 +79,18 @@ public readonly record struct EventEnvelope(string EventId, string? EventType)
                 key = ReadString(root, keySource.BodyPath!);
             }
 
-            if (string.IsNullOrEmpty(key) || key.Length > MaxKeyLength || key.Any(char.IsControl))
+            if (string.IsNullOrEmpty(key) || key.Length > MaxKeyLength || !IsStorableText(key))
             {
-                failure = $"The idempotency key ({keySource.Describe()}) is missing, not a string, empty, longer than {MaxKeyLength} characters or contains control characters.";
+                failure = $"The idempotency key ({keySource.Describe()}) is missing, not a string, empty, longer than {MaxKeyLength} characters or contains control characters or unpaired surrogates.";
                 return false;
             }
 
             var type = root.TryGetProperty("type", out var typeElement) && typeElement.ValueKind == JsonValueKind.String
-                ? typeElement.GetString()
+                ? TextOf(typeElement)
                 : null;
-            if (type is { Length: > MaxTypeLength })
+            if (type is not null && (type.Length > MaxTypeLength || !IsStorableText(type)))
             {
-                failure = $"The event type is longer than {MaxTypeLength} characters.";
+                failure = $"The event type is longer than {MaxTypeLength} characters or contains control characters or unpaired surrogates.";
                 return false;
             }
 
@@ -82,6 +98,35 @@ public readonly record struct EventEnvelope(string EventId, string? EventType)
             failure = null;
             return true;
         }
+    }
+
+    /// <summary>
+    /// Key and type go into text columns and message headers. A JSON escape can put a NUL or half a
+    /// surrogate pair into them, which PostgreSQL refuses; in a group commit that would fail every
+    /// event sharing the commit, so such a value is refused here, with a 400 to its sender alone.
+    /// </summary>
+    private static bool IsStorableText(string text)
+    {
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (char.IsControl(c))
+            {
+                return false;
+            }
+
+            if (char.IsSurrogate(c))
+            {
+                if (!char.IsHighSurrogate(c) || i + 1 == text.Length || !char.IsLowSurrogate(text[i + 1]))
+                {
+                    return false;
+                }
+
+                i++;
+            }
+        }
+
+        return true;
     }
 
     private static string? ReadString(JsonElement element, string[] path)
@@ -94,6 +139,22 @@ public readonly record struct EventEnvelope(string EventId, string? EventType)
             }
         }
 
-        return element.ValueKind == JsonValueKind.String ? element.GetString() : null;
+        return element.ValueKind == JsonValueKind.String ? TextOf(element) : null;
+    }
+
+    /// <summary>
+    /// The string's value. GetString throws for an escaped unpaired surrogate (<c>"\ud800"</c>); such a
+    /// value comes back as <see cref="Unreadable"/>, which the storable-text check refuses like any other.
+    /// </summary>
+    private static string TextOf(JsonElement element)
+    {
+        try
+        {
+            return element.GetString()!;
+        }
+        catch (InvalidOperationException)
+        {
+            return Unreadable;
+        }
     }
 }

@@ -4,15 +4,16 @@ using Microsoft.AspNetCore.Http.Features;
 
 namespace Webhooks.Receiver.Ingestion;
 
-/// <summary>Reads the raw body into memory, never more than the limit (declared or chunked).</summary>
+/// <summary>Reads the raw body into memory, never more than the limit (declared or chunked) and never for longer than the timeout.</summary>
 public static class RequestBodyReader
 {
-    /// <summary>The body's exact bytes, or null when it is larger than <paramref name="maxBytes"/>.</summary>
-    public static async Task<byte[]?> ReadAsync(HttpRequest request, long maxBytes, CancellationToken cancellationToken)
+    /// <summary>The body's exact bytes, or the reason there are none.</summary>
+    /// <param name="timeout">Longest time for the whole body: a slow client otherwise holds memory and a slot as long as it likes.</param>
+    public static async Task<BodyRead> ReadAsync(HttpRequest request, long maxBytes, TimeSpan timeout, TimeProvider clock, CancellationToken cancellationToken)
     {
         if (request.ContentLength > maxBytes)
         {
-            return null;
+            return BodyRead.Failed(BodyReadStatus.TooLarge);
         }
 
         var sizeFeature = request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>();
@@ -22,6 +23,8 @@ public static class RequestBodyReader
             sizeFeature.MaxRequestBodySize = maxBytes + 1;
         }
 
+        using var deadline = new CancellationTokenSource(timeout, clock);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, cancellationToken);
         var initial = (int)Math.Min(request.ContentLength ?? 16 * 1024, maxBytes + 1);
         var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(initial, 1024));
         var length = 0;
@@ -33,7 +36,7 @@ public static class RequestBodyReader
                 {
                     if (length > maxBytes)
                     {
-                        return null;
+                        return BodyRead.Failed(BodyReadStatus.TooLarge);
                     }
 
                     var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min((long)buffer.Length * 2, maxBytes + 1));
@@ -42,16 +45,7 @@ public static class RequestBodyReader
                     buffer = larger;
                 }
 
-                int read;
-                try
-                {
-                    read = await request.Body.ReadAsync(buffer.AsMemory(length), cancellationToken);
-                }
-                catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
-                {
-                    return null;
-                }
-
+                var read = await request.Body.ReadAsync(buffer.AsMemory(length), linked.Token);
                 if (read == 0)
                 {
                     break;
@@ -60,11 +54,30 @@ public static class RequestBodyReader
                 length += read;
                 if (length > maxBytes)
                 {
-                    return null;
+                    return BodyRead.Failed(BodyReadStatus.TooLarge);
                 }
             }
 
-            return buffer.AsSpan(0, length).ToArray();
+            return BodyRead.Of(buffer.AsSpan(0, length).ToArray());
+        }
+        catch (BadHttpRequestException ex)
+        {
+            // Kestrel's verdicts on the body: too large, slower than its minimum rate, or broken framing.
+            return BodyRead.Failed(ex.StatusCode switch
+            {
+                StatusCodes.Status413PayloadTooLarge => BodyReadStatus.TooLarge,
+                StatusCodes.Status408RequestTimeout => BodyReadStatus.TimedOut,
+                _ => BodyReadStatus.Malformed,
+            });
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            return BodyRead.Failed(BodyReadStatus.TimedOut);
+        }
+        catch (Exception ex) when (cancellationToken.IsCancellationRequested || ex is IOException)
+        {
+            // The connection is gone (Kestrel reports a reset as an IOException): nobody is left to answer.
+            return BodyRead.Failed(BodyReadStatus.Aborted);
         }
         finally
         {

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Webhooks.Receiver.Configuration;
+using Webhooks.Receiver.Protection;
 using Webhooks.Receiver.Storage;
 using Webhooks.Receiver.Telemetry;
 
@@ -22,12 +23,14 @@ public static partial class WebhookEndpoints
         return endpoints;
     }
 
-    internal static async Task<Results<Ok<WebhookAck>, ProblemHttpResult, StatusCodeHttpResult>> ReceiveAsync(
+    internal static async Task<Results<Ok<WebhookAck>, ProblemHttpResult, EmptyHttpResult>> ReceiveAsync(
         string provider,
         HttpContext context,
         WebhookProviderRegistry providers,
+        IngressGuard guard,
         GroupCommitEventWriter writer,
         IOptions<WebhooksOptions> options,
+        IOptions<ProtectionOptions> protection,
         TimeProvider clock,
         ReceiverTelemetry telemetry,
         ILoggerFactory loggerFactory,
@@ -35,30 +38,61 @@ public static partial class WebhookEndpoints
     {
         var logger = loggerFactory.CreateLogger("Webhooks.Receiver.Ingestion");
         var started = clock.GetTimestamp();
+        var remote = context.Connection.RemoteIpAddress;
         if (!providers.TryGet(provider, out var webhookProvider))
         {
             LogRejected(logger, "unknown", 404, "no such provider");
             telemetry.Received("unknown", ReceiveOutcome.UnknownProvider, clock.GetElapsedTime(started));
-            return Problem(StatusCodes.Status404NotFound, "Unknown provider", "No webhook provider with this name is configured.");
+            return Refuse(context, StatusCodes.Status404NotFound, "Unknown provider", "No webhook provider with this name is configured.");
         }
 
         var name = webhookProvider.Name;
-        var body = await RequestBodyReader.ReadAsync(context.Request, options.Value.MaxBodyBytes, cancellationToken);
-        if (body is null)
+        using var admission = guard.Admit(remote);
+        if (admission.Verdict != IngressVerdict.Admitted)
         {
-            LogRejected(logger, name, 413, "body too large");
-            telemetry.Received(name, ReceiveOutcome.TooLarge, clock.GetElapsedTime(started));
-            return Problem(StatusCodes.Status413PayloadTooLarge, "Body too large", $"The body is larger than {options.Value.MaxBodyBytes} bytes.");
+            var limited = admission.Verdict == IngressVerdict.RateLimited;
+            LogRefused(logger, name, limited ? 429 : 503);
+            telemetry.Received(name, limited ? ReceiveOutcome.RateLimited : ReceiveOutcome.Overloaded, clock.GetElapsedTime(started));
+            context.Response.Headers.RetryAfter = RetryAfterText(admission.RetryAfter);
+            return limited
+                ? Refuse(context, StatusCodes.Status429TooManyRequests, "Too many failed requests", "Too many requests from this address failed verification recently; retry after the time in Retry-After.")
+                : Refuse(context, StatusCodes.Status503ServiceUnavailable, "Receiver busy", "Too many requests are being verified right now; nothing was accepted. Retry after the time in Retry-After.");
+        }
+
+        var read = await RequestBodyReader.ReadAsync(context.Request, options.Value.MaxBodyBytes, protection.Value.BodyTimeout, clock, cancellationToken);
+        if (read.Status == BodyReadStatus.Aborted)
+        {
+            // Nobody is left to hear an answer, and a client that hangs up proves nothing about its address.
+            telemetry.Received(name, ReceiveOutcome.ClientAborted, clock.GetElapsedTime(started));
+            return TypedResults.Empty;
+        }
+
+        if (read.Body is not { } body)
+        {
+            var (status, outcome, title, detail) = read.Status switch
+            {
+                BodyReadStatus.TooLarge => (StatusCodes.Status413PayloadTooLarge, ReceiveOutcome.TooLarge, "Body too large", $"The body is larger than {options.Value.MaxBodyBytes} bytes."),
+                BodyReadStatus.TimedOut => (StatusCodes.Status408RequestTimeout, ReceiveOutcome.TimedOut, "Body too slow", $"The body did not arrive within {protection.Value.BodyTimeout.TotalSeconds:0.#} s."),
+                _ => (StatusCodes.Status400BadRequest, ReceiveOutcome.Malformed, "Malformed request", "The request body's framing is broken."),
+            };
+            guard.RecordFailure(remote);
+            LogRejected(logger, name, status, title);
+            telemetry.Received(name, outcome, clock.GetElapsedTime(started));
+            return Refuse(context, status, title, detail);
         }
 
         var headers = context.Request.Headers;
         var check = webhookProvider.Verifier.Verify(headers, body);
         if (!check.IsValid)
         {
+            guard.RecordFailure(remote);
             LogRejected(logger, name, 401, check.Failure!);
             telemetry.Received(name, ReceiveOutcome.BadSignature, clock.GetElapsedTime(started));
             return Problem(StatusCodes.Status401Unauthorized, "Signature verification failed", check.Failure!);
         }
+
+        // Authentic from here on: the slot is for requests not yet verified.
+        admission.Dispose();
 
         if (!EventEnvelope.TryRead(body, headers, webhookProvider.KeySource, check.SignedEventId, out var envelope, out var failure))
         {
@@ -101,6 +135,20 @@ public static partial class WebhookEndpoints
 
     private static ProblemHttpResult Problem(int status, string title, string detail) =>
         TypedResults.Problem(detail: detail, statusCode: status, title: title);
+
+    /// <summary>A refusal before (or instead of) reading the whole body: the connection closes after it, so the server never drains what a hostile or broken client still sends.</summary>
+    private static ProblemHttpResult Refuse(HttpContext context, int status, string title, string detail)
+    {
+        context.Response.Headers.Connection = "close";
+        return Problem(status, title, detail);
+    }
+
+    private static string RetryAfterText(TimeSpan wait) =>
+        Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    // Debug: a flood would otherwise write a line per request; the metric counts them.
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Refused a webhook for provider {Provider} with {Status} before reading it")]
+    private static partial void LogRefused(ILogger logger, string provider, int status);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Rejected a webhook for provider {Provider} with {Status}: {Reason}")]
     private static partial void LogRejected(ILogger logger, string provider, int status, string reason);

@@ -20,6 +20,12 @@ public sealed class StoreQueries(string connectionString)
             "SELECT count(*) FROM webhook_events WHERE provider = @provider AND event_id = ANY(@eventIds)", new { provider, eventIds = eventIds.ToArray() });
     }
 
+    public async Task<long> CountAllEventsAsync()
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        return await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM webhook_events");
+    }
+
     public async Task<long> CountOutboxAsync(string provider, IEnumerable<string> eventIds)
     {
         await using var connection = new NpgsqlConnection(connectionString);

@@ -18,6 +18,9 @@ public class StartupValidationTests
     [TestCase("ConnectionStrings__Postgres", "this is not a connection string", "ConnectionStrings__Postgres")]
     [TestCase("Broker__EventExchange", "bad exchange name!", "Broker__EventExchange")]
     [TestCase("Outbox__FastLaneLease", "00:00:01", "Outbox__FastLaneLease")]
+    [TestCase("Protection__MaxConcurrentUnverified", "0", "Protection__MaxConcurrentUnverified")]
+    [TestCase("Protection__ExemptNetworks__0", "not-a-network", "Protection__ExemptNetworks__0")]
+    [TestCase("Protection__TrustedProxies__0", "10.0.0.0/33", "Protection__TrustedProxies__0")]
     public async Task BadSetting_StopsTheProcess_NamingTheSetting(string variable, string value, string expectedName)
     {
         var (exitCode, output) = await RunReceiverAsync(new Dictionary<string, string> { [variable] = value });

@@ -118,6 +118,8 @@ public class WebhookEndpointTests
     [TestCase("""{"id":null,"type":"x"}""", "idempotency key")]
     [TestCase("""{"id":"evt_a","id":"evt_b"}""", "not valid")]
     [TestCase("""{"id":"evt_a",""", "not valid")]
+    [TestCase("""{"id":"evt_a","type":"payment\u0000intent"}""", "event type")]
+    [TestCase("""{"id":"evt_a\ud800","type":"x"}""", "idempotency key")]
     public async Task VerifiedBody_NotAnObjectWithKey_Is400AndNotStored(string body, string reason)
     {
         using var response = await _client.SendAsync(TestEvents.Stripe(body));
