@@ -2,6 +2,7 @@ using Microsoft.Extensions.Http;
 using Microsoft.Extensions.Options;
 using Webhooks.Processor.DeadLetters;
 using Webhooks.Processor.Orders;
+using Webhooks.Processor.Retention;
 using Webhooks.Processor.Slack;
 using Webhooks.Processor.StuckOrders;
 using Webhooks.Processor.Telemetry;
@@ -49,6 +50,15 @@ public static class ProcessorServiceCollectionExtensions
         services.AddOptions<StuckOrdersOptions>().BindConfiguration(StuckOrdersOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<StuckOrderScanner>();
         services.AddHostedService<StuckOrderMonitor>();
+        return services;
+    }
+
+    public static IServiceCollection AddEventRetention(this IServiceCollection services)
+    {
+        // Validated even while disabled, so that a bad value is found before someone turns it on.
+        services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<EventRetention>();
+        services.AddHostedService<EventRetentionJob>();
         return services;
     }
 

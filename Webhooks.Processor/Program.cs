@@ -16,6 +16,7 @@ builder.Services.AddSlackAlerts();
 builder.Services.AddProcessorMessaging();
 builder.Services.AddDeadLetterAlerts();
 builder.Services.AddStuckOrderMonitor();
+builder.Services.AddEventRetention();
 builder.Services.AddProcessorHealthChecks();
 builder.Services.AddProcessorTelemetry();
 
