@@ -65,11 +65,11 @@ public static class CliApplication
         }
     }
 
-    /// <summary>The verbs: <c>dlq</c>, <c>events</c>, <c>orders</c>.</summary>
+    /// <summary>The verbs: <c>dlq</c>, <c>events</c>, <c>orders</c>, <c>simulate</c>.</summary>
     internal static Command CreateRootCommand(CliRun run) => new(
         // Named as it is typed, for the usage lines of --help (a RootCommand would say "Webhooks.Cli").
         "./webhooks",
-        "The on-call tool of the webhook service: dead-lettered messages, stored events and stuck orders. "
+        "The on-call tool of the webhook service: dead-lettered messages, stored events and stuck orders, and a payment gateway to try it with. "
         + "Reads the same settings as the services (ConnectionStrings__Postgres, ConnectionStrings__RabbitMq, Broker__EventExchange, "
         + "Processor__QueueName, StuckOrders__PendingThreshold). Exit codes: 0 done, 1 failed, 2 usage error.")
     {
@@ -78,6 +78,7 @@ public static class CliApplication
         DlqCommand.Create(run),
         EventsCommand.Create(run),
         OrdersCommand.Create(run),
+        SimulateCommand.Create(run),
     };
 
     private static string UsageError(IReadOnlyList<ParseError> errors)

@@ -31,6 +31,12 @@ public sealed class CliEnvironment
 
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
+    /// <summary>
+    /// What <c>simulate</c> sends its requests through; null is the network. Tests pass the handler of
+    /// a receiver hosted in memory (or one that plays a failing receiver in front of it).
+    /// </summary>
+    public HttpMessageHandler? HttpHandler { get; init; }
+
     /// <summary>The operating-system user, for the audit trail.</summary>
     public string UserName { get; init; } = OperatingSystemUser();
 

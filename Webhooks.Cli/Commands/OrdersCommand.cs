@@ -15,7 +15,7 @@ internal static class OrdersCommand
     {
         var olderThan = new Option<string?>("--older-than")
         {
-            Description = "Pending longer than this (15m, 1h, 00:15:00); default StuckOrders__PendingThreshold, as the stuck-order alert.",
+            Description = "Pending longer than this (15m, 1h, 00:15:00; 0s: every pending order); default StuckOrders__PendingThreshold, as the stuck-order alert.",
             HelpName = "D",
         };
         var json = CommonOptions.Json();

@@ -7,6 +7,7 @@ using Webhooks.Cli.DeadLetters;
 using Webhooks.Cli.Events;
 using Webhooks.Cli.Orders;
 using Webhooks.Cli.Output;
+using Webhooks.Cli.Simulation;
 using Webhooks.Infrastructure;
 using Webhooks.Infrastructure.Database;
 using Webhooks.Infrastructure.Messaging;
@@ -54,6 +55,7 @@ internal static class CliServices
         services.AddSingleton<EventsShowHandler>();
         services.AddSingleton<EventsReplayHandler>();
         services.AddSingleton<OrdersStuckHandler>();
+        services.AddSingleton<SimulateHandler>();
         return services.BuildServiceProvider();
     }
 

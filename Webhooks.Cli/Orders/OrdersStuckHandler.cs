@@ -10,7 +10,7 @@ internal sealed class OrdersStuckHandler(StuckOrdersTable orders, CliOutput outp
 {
     public async Task<int> RunAsync(string? olderThan, bool json, CancellationToken cancellationToken)
     {
-        var threshold = olderThan is null ? options.Value.PendingThreshold : Durations.ParseSpan(olderThan, "--older-than");
+        var threshold = olderThan is null ? options.Value.PendingThreshold : Durations.ParseSpanOrZero(olderThan, "--older-than");
         var now = timeProvider.GetUtcNow();
         var (rows, total) = await orders.PendingSinceAsync(now - threshold, cancellationToken);
         if (json)

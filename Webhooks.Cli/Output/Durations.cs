@@ -19,6 +19,17 @@ internal static partial class Durations
         throw CliException.Usage($"{option} '{text}' is not a duration: write it like 90s, 15m, 1h30m, 2d or 00:15:00.");
     }
 
+    /// <summary>A span that may also be nothing at all (<c>0</c>, <c>0s</c>): "every one", or "no delay".</summary>
+    public static TimeSpan ParseSpanOrZero(string text, string option)
+    {
+        if (text.Trim() == "0" || (TryParseSpan(text, out var span) && span == TimeSpan.Zero))
+        {
+            return TimeSpan.Zero;
+        }
+
+        return ParseSpan(text, option);
+    }
+
     /// <summary>A span back from <paramref name="now"/>, or an absolute time.</summary>
     public static DateTimeOffset ParsePoint(string text, string option, DateTimeOffset now)
     {
