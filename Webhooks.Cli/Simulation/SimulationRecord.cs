@@ -29,7 +29,8 @@ internal static class SimulationRecord
                 copy = r.Delivery.IsDuplicate,
                 poison = r.Delivery.IsPoison,
                 outcome = r.Outcome,
-                answers = r.Answers.Select(a => a.Label),
+                // "no answer" with its reason: a refused connection is not a request cut short.
+                answers = r.Answers.Select(a => a.StatusCode is null ? $"{a.Label}: {a.Detail}" : a.Label),
             }),
             orders = plan.Orders.Select(o => new
             {

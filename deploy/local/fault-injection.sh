@@ -10,10 +10,10 @@
 # While it sends, on a schedule counted from the simulator's start:
 #
 #   t+15s  SIGKILL the processor, start it again 3 s later
-#   t+30s  RabbitMQ stop_app, start_app 10 s later
-#   t+55s  PostgreSQL restart (pg_ctl restart -m fast)
-#   t+70s  SIGKILL the receiver with requests in flight, start it again 3 s later
-#   t+90s  SIGKILL the processor again, start it again 3 s later
+#   t+30s  RabbitMQ stop_app, start_app 10 s after it has stopped
+#   t+60s  PostgreSQL restart (pg_ctl restart -m fast)
+#   t+75s  SIGKILL the receiver with requests in flight, start it again 3 s later
+#   t+95s  SIGKILL the processor again, start it again 3 s later
 #
 # Then it waits (bounded) until the outbox is empty, the queue drained and every stored event
 # processed, and checks, printing a table (check | expected | actual | ok):
@@ -115,11 +115,14 @@ sql() { "$PG_BIN/psql" "$PG_URL" -qAtX -v ON_ERROR_STOP=1 "$@"; }
 
 # ------------------------------------------------------------------------------ build
 
-log "building Release"
-if ! dotnet build Webhooks.sln -c Release -v quiet -nologo -nodeReuse:false >"$LOGS/build.log" 2>&1; then
-    grep -E ': error ' "$LOGS/build.log" | sort -u | head -n 20 || true
-    die "build failed (log: $LOGS/build.log)"
-fi
+# The three programs only (not the tests): after deploy/local/test.sh this is a quick incremental build.
+log "building Release (receiver, processor, CLI)"
+for project in Webhooks.Receiver Webhooks.Processor Webhooks.Cli; do
+    if ! dotnet build "$project/$project.csproj" -c Release -v quiet -nologo -nodeReuse:false >>"$LOGS/build.log" 2>&1; then
+        grep -E ': error ' "$LOGS/build.log" | sort -u | head -n 20 || true
+        die "build of $project failed (log: $LOGS/build.log)"
+    fi
+done
 RECEIVER_DLL="$REPO/Webhooks.Receiver/bin/Release/net10.0/Webhooks.Receiver.dll"
 PROCESSOR_DLL="$REPO/Webhooks.Processor/bin/Release/net10.0/Webhooks.Processor.dll"
 CLI_DLL="$REPO/Webhooks.Cli/bin/Release/net10.0/Webhooks.Cli.dll"
@@ -182,20 +185,32 @@ simulating() { kill -0 "$simulate_pid" 2>/dev/null; }
 in_flight() { { ss -Htn state established "( sport = :${RECEIVER_URL##*:} )" 2>/dev/null || true; } | wc -l; }
 
 faults=()
-fault() { faults+=("$(printf '%-4s %s' "t+$(($(date +%s) - sim_start))s" "$*")"); log "$*"; }
+fault() { faults+=("$(printf '%-6s %s' "t+$(($(date +%s) - sim_start))s" "$*")"); log "$*"; }
 
 at 15; kill9 processor "$processor_pid"; fault "processor SIGKILL"
-at 18; start_processor
-at 30; rabbitmqctl -q stop_app >/dev/null; fault "rabbitmq stop_app"
-at 40; rabbitmqctl -q start_app >/dev/null; fault "rabbitmq start_app"
-at 55; pg_restart || die "postgres did not restart"; fault "postgres restarted (pg_ctl restart -m fast)"
-at 70
+sleep 3; start_processor; fault "processor started again"
+
+at 30; fault "rabbitmq stop_app ..."
+rabbitmqctl -q stop_app >/dev/null || die "rabbitmqctl stop_app failed"
+fault "rabbitmq stopped"
+sleep 10
+rabbitmqctl -q start_app >/dev/null || die "rabbitmqctl start_app failed"
+fault "rabbitmq started again (start_app)"
+
+at 60; fault "postgres restart (pg_ctl restart -m fast) ..."
+pg_restart || die "postgres did not restart"
+fault "postgres up again"
+
+at 75
 simulating || log "WARNING: the simulator has finished already: the receiver dies without traffic"
+# Wait (briefly) for a moment with requests being answered, so that some are cut mid-request.
+for ((i = 0; i < 20; i++)); do (($(in_flight) > 0)) && break; sleep 0.1; done
 open=$(in_flight)
 kill9 receiver "$receiver_pid"; fault "receiver SIGKILL ($open open connections to it)"
-at 73; start_receiver
-at 90; kill9 processor "$processor_pid"; fault "processor SIGKILL (second)"
-at 93; start_processor
+sleep 3; start_receiver; fault "receiver started again"
+
+at 95; kill9 processor "$processor_pid"; fault "processor SIGKILL (second)"
+sleep 3; start_processor; fault "processor started again"
 
 # ------------------------------------------------------------------------------ drain
 
@@ -236,11 +251,14 @@ drain_seconds=$(($(date +%s) - sim_start))
 # ------------------------------------------------------------------------------ checks
 
 # The simulator's record into temporary tables: deliveries (event id, outcome) and orders.
-jq -r '.deliveries[] | [.eventId, .outcome, (.answers | length), (.answers | map(select(. == "no answer")) | length)] | @csv' "$REPORT" >"$STATE/deliveries.csv"
+jq -r '.deliveries[] | [.eventId, .outcome, (.answers | length),
+    (.answers | map(select(startswith("no answer"))) | length),
+    (.answers | map(select(startswith("no answer") and (test("refused"; "i") | not))) | length)] | @csv' \
+    "$REPORT" >"$STATE/deliveries.csv"
 jq -r '.orders[] | [.orderId, .expectedStatus] | @csv' "$REPORT" >"$STATE/orders.csv"
 
 results="$(sql <<SQL
-CREATE TEMP TABLE sim_deliveries (event_id text, outcome text, attempts int, no_answer int);
+CREATE TEMP TABLE sim_deliveries (event_id text, outcome text, attempts int, no_answer int, cut int);
 CREATE TEMP TABLE sim_orders (order_id text, expected text);
 \copy sim_deliveries FROM '$STATE/deliveries.csv' WITH (FORMAT csv)
 \copy sim_orders FROM '$STATE/orders.csv' WITH (FORMAT csv)
@@ -264,6 +282,7 @@ SELECT 'accepted',      count(*) FROM sim_deliveries WHERE outcome = 'accepted';
 SELECT 'duplicate',     count(*) FROM sim_deliveries WHERE outcome = 'duplicate';
 SELECT 'retried',       count(*) FROM sim_deliveries WHERE attempts > 1;
 SELECT 'no_answer',     coalesce(sum(no_answer), 0) FROM sim_deliveries;
+SELECT 'cut',           coalesce(sum(cut), 0) FROM sim_deliveries;
 SELECT 'given_up',      count(*) FROM sim_deliveries WHERE outcome = 'givenUp';
 SQL
 )" || die "the checks' queries failed"
@@ -313,8 +332,8 @@ echo "Checks:"
 print_table "${rows[@]}"
 echo
 echo "Totals: events $events (distinct), deliveries sent $(val deliveries) ($copies second copies), accepted $(val accepted), duplicates $(val duplicate),"
-echo "        retried $(val retried), attempts with no answer $(val no_answer), given up $(val given_up); stored $(val stored)," \
-    "of which without a 200 $(val stored_not_ok); simulator exit $simulate_rc, seed $SEED"
+echo "        retried $(val retried), attempts with no answer $(val no_answer) ($(val cut) of them cut short, not refused), given up $(val given_up);" \
+    "stored $(val stored), of which without a 200 $(val stored_not_ok); simulator exit $simulate_rc, seed $SEED"
 echo "Timing: traffic and drain $drain_seconds s, whole run $(($(date +%s) - t0)) s"
 if [[ -n "$(val orders_wrong)" ]]; then
     echo "Orders not in their expected state (first 20):"
