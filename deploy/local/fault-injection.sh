@@ -24,7 +24,7 @@
 #   5. the gateway gave up on no delivery (else an order's expectation may not hold)
 # Exit 0 only when every check passes. The whole run is bounded by FAULT_TIMEOUT (default 300 s).
 #
-# Settings (environment, all optional): FAULT_TIMEOUT, FAULT_ORDERS (1650), FAULT_RATE (50),
+# Settings (environment, all optional): FAULT_TIMEOUT, FAULT_ORDERS (1650), FAULT_RATE (55),
 # FAULT_CONCURRENCY (16), FAULT_DUPLICATES (0.2), FAULT_SEED, FAULT_STATE_DIR (/tmp/webhooks-fault),
 # FAULT_PG_PORT (55632), FAULT_RABBIT_PORT (56920), FAULT_RABBIT_DIST_PORT (25920),
 # FAULT_RABBIT_MGMT_PORT (15920), FAULT_RABBIT_NODE (webhooksfault@localhost),
@@ -37,7 +37,7 @@ cd "$REPO"
 FAULT_TIMEOUT="${FAULT_TIMEOUT:-300}"
 # The hard bound: the run is its own process group under timeout(1), which signals the whole group.
 if [[ -z "${FAULT_INNER:-}" ]]; then
-    export FAULT_INNER=1 FAULT_STARTED_AT="$(date +%s)"
+    export FAULT_INNER=1 FAULT_STARTED_AT="$EPOCHSECONDS"
     set +e
     timeout -k 20 "$FAULT_TIMEOUT" bash "$REPO/deploy/local/fault-injection.sh" "$@"
     rc=$?
@@ -49,7 +49,7 @@ if [[ -z "${FAULT_INNER:-}" ]]; then
 fi
 
 ORDERS="${FAULT_ORDERS:-1650}"
-RATE="${FAULT_RATE:-50}"
+RATE="${FAULT_RATE:-55}"
 CONCURRENCY="${FAULT_CONCURRENCY:-16}"
 DUPLICATES="${FAULT_DUPLICATES:-0.2}"
 SEED="${FAULT_SEED:-$((RANDOM % 100000 + 1))}"
@@ -70,8 +70,8 @@ QUEUE=payment-event-received
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 export ASPNETCORE_ENVIRONMENT=Development
 
-t0="${FAULT_STARTED_AT:-$(date +%s)}"
-log() { printf '[fault %3ds] %s\n' "$(($(date +%s) - t0))" "$*"; }
+t0="${FAULT_STARTED_AT:-$EPOCHSECONDS}"
+log() { printf '[fault %3ds] %s\n' "$(($EPOCHSECONDS - t0))" "$*"; }
 die() { log "ERROR: $*"; exit 1; }
 
 receiver_pid="" processor_pid="" simulate_pid=""
@@ -174,18 +174,18 @@ dotnet "$CLI_DLL" simulate --url "$RECEIVER_URL" --provider stripe --secret whse
     --max-retries 7 --retry-delay 0.5s --seed "$SEED" --report-file "$REPORT" \
     >"$LOGS/simulate.log" 2>&1 </dev/null &
 simulate_pid=$!
-sim_start=$(date +%s)
+sim_start=$EPOCHSECONDS
 
 at() {  # wait until t+N s of the simulation
     local when=$((sim_start + $1))
-    while (($(date +%s) < when)); do sleep 0.5; done
+    while (($EPOCHSECONDS < when)); do sleep 0.5; done
 }
 simulating() { kill -0 "$simulate_pid" 2>/dev/null; }
 # Requests to the receiver that are open right now, as the kernel sees its sockets.
 in_flight() { { ss -Htn state established "( sport = :${RECEIVER_URL##*:} )" 2>/dev/null || true; } | wc -l; }
 
 faults=()
-fault() { faults+=("$(printf '%-6s %s' "t+$(($(date +%s) - sim_start))s" "$*")"); log "$*"; }
+fault() { faults+=("$(printf '%-6s %s' "t+$(($EPOCHSECONDS - sim_start))s" "$*")"); log "$*"; }
 
 at 15; kill9 processor "$processor_pid"; fault "processor SIGKILL"
 sleep 3; start_processor; fault "processor started again"
@@ -219,7 +219,7 @@ wait "$simulate_pid"
 simulate_rc=$?
 set -e
 simulate_pid=""
-log "simulate finished after $(($(date +%s) - sim_start)) s (exit $simulate_rc)"
+log "simulate finished after $(($EPOCHSECONDS - sim_start)) s (exit $simulate_rc)"
 [[ -s "$REPORT" ]] || { tail -n 20 "$LOGS/simulate.log"; die "the simulator wrote no report"; }
 
 queue_depth() {  # messages in a queue (ready + unacknowledged); 0 when it does not exist
@@ -233,20 +233,20 @@ unprocessed() {
 
 # Bounded: the receiver's lease on a killed receiver's rows (Outbox__FastLaneLease, 30 s) plus
 # relay back-off, well within the rest of the hard timeout.
-drain_deadline=$(($(date +%s) + ${FAULT_DRAIN_SECONDS:-90}))
+drain_deadline=$(($EPOCHSECONDS + ${FAULT_DRAIN_SECONDS:-90}))
 while :; do
     o=$(outbox_rows 2>/dev/null || echo "?") u=$(unprocessed 2>/dev/null || echo "?") q=$(queue_depth "$QUEUE")
     if [[ "$o" == 0 && "$u" == 0 && "$q" == 0 ]]; then
         log "drained: outbox 0, unprocessed 0, queue 0"
         break
     fi
-    if (($(date +%s) > drain_deadline)); then
+    if (($EPOCHSECONDS > drain_deadline)); then
         log "not drained in time: outbox $o, unprocessed $u, queue $q"
         break
     fi
     sleep 2
 done
-drain_seconds=$(($(date +%s) - sim_start))
+drain_seconds=$(($EPOCHSECONDS - sim_start))
 
 # ------------------------------------------------------------------------------ checks
 
@@ -334,7 +334,7 @@ echo
 echo "Totals: events $events (distinct), deliveries sent $(val deliveries) ($copies second copies), accepted $(val accepted), duplicates $(val duplicate),"
 echo "        retried $(val retried), attempts with no answer $(val no_answer) ($(val cut) of them cut short, not refused), given up $(val given_up);" \
     "stored $(val stored), of which without a 200 $(val stored_not_ok); simulator exit $simulate_rc, seed $SEED"
-echo "Timing: traffic and drain $drain_seconds s, whole run $(($(date +%s) - t0)) s"
+echo "Timing: traffic and drain $drain_seconds s, whole run $(($EPOCHSECONDS - t0)) s"
 if [[ -n "$(val orders_wrong)" ]]; then
     echo "Orders not in their expected state (first 20):"
     tr ',' '\n' <<<"$(val orders_wrong)" | head -n 20 | sed 's/^ */  /'
