@@ -18,12 +18,12 @@ internal static class SimulateCommand
         var rate = new Option<double>("--rate") { Description = "Requests per second, retries and copies included; 0: as fast as the receiver answers.", DefaultValueFactory = _ => defaults.Rate, HelpName = "R" };
         var concurrency = new Option<int>("--concurrency") { Description = "Orders sent at the same time.", DefaultValueFactory = _ => defaults.Concurrency, HelpName = "C" };
         var duplicates = new Option<double>("--duplicates") { Description = "Probability that an event is sent a second time, later.", DefaultValueFactory = _ => defaults.Duplicates, HelpName = "P" };
-        var shuffle = new Option<bool>("--shuffle") { Description = "Send each order's events in a random order (--shuffle false: in lifecycle order).", DefaultValueFactory = _ => defaults.Shuffle, Arity = ArgumentArity.ZeroOrOne };
+        var shuffle = new Option<bool>("--shuffle") { Description = "Send each order's events in a random order (default; --shuffle false: in lifecycle order).", DefaultValueFactory = _ => defaults.Shuffle, Arity = ArgumentArity.ZeroOrOne };
         var lose = new Option<double>("--lose") { Description = "Share of the orders whose success events are never sent: they stay pending, and the stuck-order alert names them.", DefaultValueFactory = _ => defaults.Lose, HelpName = "P" };
         var poison = new Option<int>("--poison") { Description = "Also send this many payment events whose data.object is not an object: the processor dead-letters them.", DefaultValueFactory = _ => defaults.Poison, HelpName = "N" };
         var seed = new Option<int?>("--seed") { Description = "Make the same choices again (lifecycles, order, copies, losses); ids are new on every run.", HelpName = "S" };
         var maxRetries = new Option<int>("--max-retries") { Description = "Retries of a delivery answered with a non-2xx or not at all, before giving up.", DefaultValueFactory = _ => defaults.MaxRetries, HelpName = "N" };
-        var retryDelay = new Option<string?>("--retry-delay") { Description = "Delay before the first retry, doubled for each next one (0.5s, 2s, 00:00:01).", HelpName = "D" };
+        var retryDelay = new Option<string?>("--retry-delay") { Description = $"Delay before the first retry, doubled for each next one (0.5s, 2s, 00:00:01; default {defaults.RetryDelay.TotalSeconds:0.##}s).", HelpName = "D" };
         var reportFile = new Option<string?>("--report-file") { Description = "Also write a JSON record of the run to this file: every delivery's event id and final answer, and each order's expected status.", HelpName = "PATH" };
         var json = CommonOptions.Json();
         var command = new Command(

@@ -8,7 +8,12 @@ public static class CliRunner
     public static Task<CliResult> RunAsync(CliSettings settings, params string[] args) => RunWithInputAsync(settings, input: null, args);
 
     /// <summary>Runs with <paramref name="input"/> as standard input; null is an empty input, as in a script.</summary>
-    public static async Task<CliResult> RunWithInputAsync(CliSettings settings, string? input, params string[] args)
+    public static Task<CliResult> RunWithInputAsync(CliSettings settings, string? input, params string[] args) => RunCoreAsync(settings, input, null, args);
+
+    /// <summary>Runs with the CLI's HTTP requests (<c>simulate</c>) going through <paramref name="handler"/>, e.g. an in-memory receiver's.</summary>
+    public static Task<CliResult> RunWithHttpAsync(CliSettings settings, HttpMessageHandler handler, params string[] args) => RunCoreAsync(settings, null, handler, args);
+
+    private static async Task<CliResult> RunCoreAsync(CliSettings settings, string? input, HttpMessageHandler? handler, string[] args)
     {
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
@@ -19,6 +24,7 @@ public static class CliRunner
             Error = stderr,
             In = stdin,
             Settings = settings.ToConfiguration(),
+            HttpHandler = handler,
         };
 
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
