@@ -26,8 +26,8 @@
 #
 # Settings (environment, all optional): FAULT_TIMEOUT, FAULT_ORDERS (1650), FAULT_RATE (55),
 # FAULT_CONCURRENCY (16), FAULT_DUPLICATES (0.2), FAULT_SEED, FAULT_STATE_DIR (/tmp/webhooks-fault),
-# FAULT_PG_PORT (55632), FAULT_RABBIT_PORT (56920), FAULT_RABBIT_DIST_PORT (25920),
-# FAULT_RABBIT_MGMT_PORT (15920), FAULT_RABBIT_NODE (webhooksfault@localhost),
+# FAULT_PG_PORT (25632), FAULT_RABBIT_PORT (25672), FAULT_RABBIT_DIST_PORT (25692),
+# FAULT_RABBIT_MGMT_PORT (25682), FAULT_RABBIT_NODE (webhooksfault@localhost),
 # FAULT_RECEIVER_PORT (5380), FAULT_PROCESSOR_PORT (5381).
 set -euo pipefail
 
@@ -56,11 +56,15 @@ SEED="${FAULT_SEED:-$((RANDOM % 100000 + 1))}"
 RECEIVER_URL="http://127.0.0.1:${FAULT_RECEIVER_PORT:-5380}"
 PROCESSOR_URL="http://127.0.0.1:${FAULT_PROCESSOR_PORT:-5381}"
 
+# Ports below Linux's ephemeral range (32768-60999): while the broker or the database is down,
+# any outgoing loopback connection (a client reconnecting, or any other on the machine) may be
+# given the listening port as its own source port, and start_app then fails with eaddrinuse.
+# Seen with 56920: "could_not_start_listener ... 56920 ... eaddrinuse" after stop_app.
 export WEBHOOKS_STATE_DIR="${FAULT_STATE_DIR:-/tmp/webhooks-fault}"
-export WEBHOOKS_PG_PORT="${FAULT_PG_PORT:-55632}"
-export WEBHOOKS_RABBIT_PORT="${FAULT_RABBIT_PORT:-56920}"
-export WEBHOOKS_RABBIT_DIST_PORT="${FAULT_RABBIT_DIST_PORT:-25920}"
-export WEBHOOKS_RABBIT_MGMT_PORT="${FAULT_RABBIT_MGMT_PORT:-15920}"
+export WEBHOOKS_PG_PORT="${FAULT_PG_PORT:-25632}"
+export WEBHOOKS_RABBIT_PORT="${FAULT_RABBIT_PORT:-25672}"
+export WEBHOOKS_RABBIT_DIST_PORT="${FAULT_RABBIT_DIST_PORT:-25692}"
+export WEBHOOKS_RABBIT_MGMT_PORT="${FAULT_RABBIT_MGMT_PORT:-25682}"
 export WEBHOOKS_RABBIT_NODE="${FAULT_RABBIT_NODE:-webhooksfault@localhost}"
 STATE="$WEBHOOKS_STATE_DIR"
 LOGS="$STATE/logs"
