@@ -24,6 +24,7 @@ internal static class SimulateCommand
         var seed = new Option<int?>("--seed") { Description = "Make the same choices again (lifecycles, order, copies, losses); ids are new on every run.", HelpName = "S" };
         var maxRetries = new Option<int>("--max-retries") { Description = "Retries of a delivery answered with a non-2xx or not at all, before giving up.", DefaultValueFactory = _ => defaults.MaxRetries, HelpName = "N" };
         var retryDelay = new Option<string?>("--retry-delay") { Description = $"Delay before the first retry, doubled for each next one (0.5s, 2s, 00:00:01; default {defaults.RetryDelay.TotalSeconds:0.##}s).", HelpName = "D" };
+        var reportFile = new Option<string?>("--report-file") { Description = "Also write a JSON record of the run to this file: every delivery's event id and final answer, and each order's expected status.", HelpName = "PATH" };
         var json = CommonOptions.Json();
         var command = new Command(
             "simulate",
@@ -48,6 +49,7 @@ internal static class SimulateCommand
             seed,
             maxRetries,
             retryDelay,
+            reportFile,
             json,
         };
         command.SetAction((parse, ct) =>
@@ -64,6 +66,7 @@ internal static class SimulateCommand
                 Seed = parse.GetValue(seed),
                 MaxRetries = parse.GetValue(maxRetries),
                 RetryDelay = parse.GetValue(retryDelay) is { } delay ? Durations.ParseSpanOrZero(delay, "--retry-delay") : defaults.RetryDelay,
+                ReportFile = parse.GetValue(reportFile),
             };
             return run.Get<SimulateHandler>().RunAsync(
                 parse.GetValue(url)!, parse.GetValue(provider)!, parse.GetValue(scheme), parse.GetValue(secret), settings, parse.GetValue(json), ct);

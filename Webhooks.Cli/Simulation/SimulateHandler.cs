@@ -56,6 +56,11 @@ internal sealed partial class SimulateHandler(IConfiguration configuration, CliE
         }
 
         var summary = SimulationSummary.From(plan, run, endpoint, signing);
+        if (settings.ReportFile is { } reportFile)
+        {
+            await SimulationRecord.WriteAsync(reportFile, plan, run, summary, cancellationToken);
+        }
+
         if (json)
         {
             output.Json(summary);

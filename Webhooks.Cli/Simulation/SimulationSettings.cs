@@ -29,6 +29,9 @@ internal sealed record SimulationSettings
 
     public TimeSpan RetryDelay { get; init; } = TimeSpan.FromMilliseconds(500);
 
+    /// <summary><c>--report-file</c>: where to write the run's machine-readable record (<see cref="SimulationRecord"/>); none when null.</summary>
+    public string? ReportFile { get; init; }
+
     public void Validate()
     {
         Check(Orders is >= 0 and <= MaxOrders, $"--orders must be between 0 and {MaxOrders:N0}");

@@ -136,9 +136,13 @@ prepare_state() {
     fi
     install -d -m 755 -o root -g root "$STATE" "$STATE/bin"
     printf '%s\n' "$REPO" > "$STATE/repo"
-    # A convenience link so the data is reachable from the checkout (.local/ is git-ignored).
-    mkdir -p "$REPO/.local"
-    ln -sfn "$STATE" "$REPO/.local/state"
+    # A convenience link so the data is reachable from the checkout (.local/ is git-ignored); only
+    # for the checkout's own instance, so that a separate one (WEBHOOKS_STATE_DIR, e.g. the
+    # fault-injection run's) does not take the link away from it.
+    if [[ -z "${WEBHOOKS_STATE_DIR:-}" ]]; then
+        mkdir -p "$REPO/.local"
+        ln -sfn "$STATE" "$REPO/.local/state"
+    fi
 }
 
 lock_state() {

@@ -1,0 +1,351 @@
+#!/usr/bin/env bash
+# Fault-injection run: the whole pipeline under a gateway's traffic while its parts are killed.
+#
+#   deploy/local/fault-injection.sh
+#
+# Starts its OWN PostgreSQL and RabbitMQ (services.sh with a separate state dir, ports and node
+# name, wiped at start: the instances of deploy/local/run.sh and test.sh are never touched),
+# builds Release, starts one receiver and one processor, and runs `webhooks simulate` in the
+# background (>= 5,000 distinct events: order lifecycles shuffled, second copies, gateway retries).
+# While it sends, on a schedule counted from the simulator's start:
+#
+#   t+15s  SIGKILL the processor, start it again 3 s later
+#   t+30s  RabbitMQ stop_app, start_app 10 s after it has stopped
+#   t+60s  PostgreSQL restart (pg_ctl restart -m fast)
+#   t+75s  SIGKILL the receiver with requests in flight, start it again 3 s later
+#   t+95s  SIGKILL the processor again, start it again 3 s later
+#
+# Then it waits (bounded) until the outbox is empty, the queue drained and every stored event
+# processed, and checks, printing a table (check | expected | actual | ok):
+#   1. every event that got a 200 is stored exactly once
+#   2. every order is in its right final state (as the simulator planned it)
+#   3. nothing is dead-lettered (error and skipped queues empty)
+#   4. nothing was published into the void (outbox empty, every stored event processed)
+#   5. the gateway gave up on no delivery (else an order's expectation may not hold)
+# Exit 0 only when every check passes. The whole run is bounded by FAULT_TIMEOUT (default 300 s).
+#
+# Settings (environment, all optional): FAULT_TIMEOUT, FAULT_ORDERS (1650), FAULT_RATE (55),
+# FAULT_CONCURRENCY (16), FAULT_DUPLICATES (0.2), FAULT_SEED, FAULT_STATE_DIR (/tmp/webhooks-fault),
+# FAULT_PG_PORT (25632), FAULT_RABBIT_PORT (25672), FAULT_RABBIT_DIST_PORT (25692),
+# FAULT_RABBIT_MGMT_PORT (25682), FAULT_RABBIT_NODE (webhooksfault@localhost),
+# FAULT_RECEIVER_PORT (5380), FAULT_PROCESSOR_PORT (5381).
+set -euo pipefail
+
+REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)"
+cd "$REPO"
+
+FAULT_TIMEOUT="${FAULT_TIMEOUT:-300}"
+# The hard bound: the run is its own process group under timeout(1), which signals the whole group.
+if [[ -z "${FAULT_INNER:-}" ]]; then
+    export FAULT_INNER=1 FAULT_STARTED_AT="$EPOCHSECONDS"
+    set +e
+    timeout -k 20 "$FAULT_TIMEOUT" bash "$REPO/deploy/local/fault-injection.sh" "$@"
+    rc=$?
+    set -e
+    if ((rc == 124 || rc == 137)); then
+        echo "[fault] FAILED: hard timeout of ${FAULT_TIMEOUT} s reached" >&2
+    fi
+    exit "$rc"
+fi
+
+ORDERS="${FAULT_ORDERS:-1650}"
+RATE="${FAULT_RATE:-55}"
+CONCURRENCY="${FAULT_CONCURRENCY:-16}"
+DUPLICATES="${FAULT_DUPLICATES:-0.2}"
+SEED="${FAULT_SEED:-$((RANDOM % 100000 + 1))}"
+RECEIVER_URL="http://127.0.0.1:${FAULT_RECEIVER_PORT:-5380}"
+PROCESSOR_URL="http://127.0.0.1:${FAULT_PROCESSOR_PORT:-5381}"
+
+# Ports below Linux's ephemeral range (32768-60999): while the broker or the database is down,
+# any outgoing loopback connection (a client reconnecting, or any other on the machine) may be
+# given the listening port as its own source port, and start_app then fails with eaddrinuse.
+# Seen with 56920: "could_not_start_listener ... 56920 ... eaddrinuse" after stop_app.
+export WEBHOOKS_STATE_DIR="${FAULT_STATE_DIR:-/tmp/webhooks-fault}"
+export WEBHOOKS_PG_PORT="${FAULT_PG_PORT:-25632}"
+export WEBHOOKS_RABBIT_PORT="${FAULT_RABBIT_PORT:-25672}"
+export WEBHOOKS_RABBIT_DIST_PORT="${FAULT_RABBIT_DIST_PORT:-25692}"
+export WEBHOOKS_RABBIT_MGMT_PORT="${FAULT_RABBIT_MGMT_PORT:-25682}"
+export WEBHOOKS_RABBIT_NODE="${FAULT_RABBIT_NODE:-webhooksfault@localhost}"
+STATE="$WEBHOOKS_STATE_DIR"
+LOGS="$STATE/logs"
+REPORT="$STATE/simulate-report.json"
+QUEUE=payment-event-received
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+export ASPNETCORE_ENVIRONMENT=Development
+
+t0="${FAULT_STARTED_AT:-$EPOCHSECONDS}"
+log() { printf '[fault %3ds] %s\n' "$(($EPOCHSECONDS - t0))" "$*"; }
+die() { log "ERROR: $*"; exit 1; }
+
+receiver_pid="" processor_pid="" simulate_pid=""
+services_started=0
+
+cleanup() {
+    local rc=$?
+    trap - EXIT INT TERM
+    # Only what this script started, by pid.
+    for pid in "$simulate_pid" "$receiver_pid" "$processor_pid"; do
+        [[ -n "$pid" ]] && kill -TERM "$pid" 2>/dev/null || true
+    done
+    for pid in "$simulate_pid" "$receiver_pid" "$processor_pid"; do
+        [[ -n "$pid" ]] && wait "$pid" 2>/dev/null || true
+    done
+    if ((services_started)); then
+        "$REPO/deploy/local/services.sh" stop >/dev/null 2>&1 || true
+    fi
+    [[ -d "$LOGS" ]] && log "logs: $LOGS"
+    exit "$rc"
+}
+trap cleanup EXIT
+trap 'log "interrupted"; exit 130' INT
+trap 'log "terminated (hard timeout?)"; exit 124' TERM
+
+# ------------------------------------------------------------------------------ services
+
+log "own services: state $STATE, postgres 127.0.0.1:$WEBHOOKS_PG_PORT, rabbitmq 127.0.0.1:$WEBHOOKS_RABBIT_PORT (node $WEBHOOKS_RABBIT_NODE)"
+# A fresh start every run: what an earlier run left (queues, rows) must not count in this one.
+"$REPO/deploy/local/services.sh" stop >/dev/null 2>&1 || true
+rm -rf "$STATE"
+services_started=1
+"$REPO/deploy/local/services.sh" start 2>&1 | sed 's/^/    /'
+eval "$("$REPO/deploy/local/services.sh" env)"
+mkdir -p "$LOGS"
+
+PG_DATA="$STATE/pg/data"
+PG_BIN="/usr/lib/postgresql/$(cat "$PG_DATA/PG_VERSION")/bin"
+PG_URL="postgresql://webhooks:webhooks@127.0.0.1:$WEBHOOKS_PG_PORT/webhooks"
+sql() { "$PG_BIN/psql" "$PG_URL" -qAtX -v ON_ERROR_STOP=1 "$@"; }
+
+# ------------------------------------------------------------------------------ build
+
+# The three programs only (not the tests): after deploy/local/test.sh this is a quick incremental build.
+log "building Release (receiver, processor, CLI)"
+for project in Webhooks.Receiver Webhooks.Processor Webhooks.Cli; do
+    if ! dotnet build "$project/$project.csproj" -c Release -v quiet -nologo -nodeReuse:false >>"$LOGS/build.log" 2>&1; then
+        grep -E ': error ' "$LOGS/build.log" | sort -u | head -n 20 || true
+        die "build of $project failed (log: $LOGS/build.log)"
+    fi
+done
+RECEIVER_DLL="$REPO/Webhooks.Receiver/bin/Release/net10.0/Webhooks.Receiver.dll"
+PROCESSOR_DLL="$REPO/Webhooks.Processor/bin/Release/net10.0/Webhooks.Processor.dll"
+CLI_DLL="$REPO/Webhooks.Cli/bin/Release/net10.0/Webhooks.Cli.dll"
+
+# ------------------------------------------------------------------------------ services under test
+
+# exec: the pid is dotnet's own, so SIGKILL hits the service and nothing else.
+start_receiver() {
+    (cd "$REPO/Webhooks.Receiver" && exec dotnet "$RECEIVER_DLL" --urls "$RECEIVER_URL") >>"$LOGS/receiver.log" 2>&1 </dev/null &
+    receiver_pid=$!
+    log "receiver started (pid $receiver_pid) on $RECEIVER_URL"
+}
+start_processor() {
+    (cd "$REPO/Webhooks.Processor" && exec dotnet "$PROCESSOR_DLL" --urls "$PROCESSOR_URL") >>"$LOGS/processor.log" 2>&1 </dev/null &
+    processor_pid=$!
+    log "processor started (pid $processor_pid) on $PROCESSOR_URL"
+}
+kill9() {
+    local name="$1" pid="$2"
+    kill -KILL "$pid" 2>/dev/null || log "WARNING: $name (pid $pid) was not running"
+    wait "$pid" 2>/dev/null || true
+    log "SIGKILL $name (pid $pid)"
+}
+await_ready() {
+    local name="$1" url="$2" i
+    for ((i = 0; i < 60; i++)); do
+        curl -fsS -o /dev/null --max-time 2 "$url/health/ready" 2>/dev/null && return 0
+        sleep 1
+    done
+    die "$name not ready at $url/health/ready after 60 s (log: $LOGS/$name.log)"
+}
+rabbitmqctl() { "$WEBHOOKS_RABBITMQCTL" "$@"; }
+pg_restart() {
+    # As services.sh runs it: the postgres user, from a folder it can enter; output to its log.
+    (cd "$STATE/pg" && runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$STATE/pg/log/postgres.log" \
+        -m fast -w -t 60 restart) >/dev/null 2>&1 </dev/null
+}
+
+start_receiver
+start_processor
+await_ready receiver "$RECEIVER_URL"
+await_ready processor "$PROCESSOR_URL"
+
+# ------------------------------------------------------------------------------ traffic and faults
+
+log "simulate: $ORDERS orders, rate $RATE/s, concurrency $CONCURRENCY, duplicates $DUPLICATES, seed $SEED"
+dotnet "$CLI_DLL" simulate --url "$RECEIVER_URL" --provider stripe --secret whsec_development_only_not_a_real_secret \
+    --orders "$ORDERS" --rate "$RATE" --concurrency "$CONCURRENCY" --duplicates "$DUPLICATES" --shuffle true \
+    --max-retries 7 --retry-delay 0.5s --seed "$SEED" --report-file "$REPORT" \
+    >"$LOGS/simulate.log" 2>&1 </dev/null &
+simulate_pid=$!
+sim_start=$EPOCHSECONDS
+
+at() {  # wait until t+N s of the simulation
+    local when=$((sim_start + $1))
+    while (($EPOCHSECONDS < when)); do sleep 0.5; done
+}
+simulating() { kill -0 "$simulate_pid" 2>/dev/null; }
+# Requests to the receiver that are open right now, as the kernel sees its sockets.
+in_flight() { { ss -Htn state established "( sport = :${RECEIVER_URL##*:} )" 2>/dev/null || true; } | wc -l; }
+
+faults=()
+fault() { faults+=("$(printf '%-6s %s' "t+$(($EPOCHSECONDS - sim_start))s" "$*")"); log "$*"; }
+
+at 15; kill9 processor "$processor_pid"; fault "processor SIGKILL"
+sleep 3; start_processor; fault "processor started again"
+
+at 30; fault "rabbitmq stop_app ..."
+rabbitmqctl -q stop_app >/dev/null || die "rabbitmqctl stop_app failed"
+fault "rabbitmq stopped"
+sleep 10
+rabbitmqctl -q start_app >/dev/null || die "rabbitmqctl start_app failed"
+fault "rabbitmq started again (start_app)"
+
+at 60; fault "postgres restart (pg_ctl restart -m fast) ..."
+pg_restart || die "postgres did not restart"
+fault "postgres up again"
+
+at 75
+simulating || log "WARNING: the simulator has finished already: the receiver dies without traffic"
+# Wait (briefly) for a moment with requests being answered, so that some are cut mid-request.
+for ((i = 0; i < 20; i++)); do (($(in_flight) > 0)) && break; sleep 0.1; done
+open=$(in_flight)
+kill9 receiver "$receiver_pid"; fault "receiver SIGKILL ($open open connections to it)"
+sleep 3; start_receiver; fault "receiver started again"
+
+at 95; kill9 processor "$processor_pid"; fault "processor SIGKILL (second)"
+sleep 3; start_processor; fault "processor started again"
+
+# ------------------------------------------------------------------------------ drain
+
+set +e
+wait "$simulate_pid"
+simulate_rc=$?
+set -e
+simulate_pid=""
+log "simulate finished after $(($EPOCHSECONDS - sim_start)) s (exit $simulate_rc)"
+[[ -s "$REPORT" ]] || { tail -n 20 "$LOGS/simulate.log"; die "the simulator wrote no report"; }
+
+queue_depth() {  # messages in a queue (ready + unacknowledged); 0 when it does not exist
+    rabbitmqctl -q list_queues name messages 2>/dev/null | awk -v q="$1" '$1 == q { n = $2 } END { print n + 0 }'
+}
+outbox_rows() { sql -c "SELECT count(*) FROM event_outbox"; }
+unprocessed() {
+    sql -c "SELECT count(*) FROM webhook_events e WHERE NOT EXISTS
+              (SELECT 1 FROM processed_events p WHERE p.provider = e.provider AND p.event_id = e.event_id)"
+}
+
+# Bounded: the receiver's lease on a killed receiver's rows (Outbox__FastLaneLease, 30 s) plus
+# relay back-off, well within the rest of the hard timeout.
+drain_deadline=$(($EPOCHSECONDS + ${FAULT_DRAIN_SECONDS:-90}))
+while :; do
+    o=$(outbox_rows 2>/dev/null || echo "?") u=$(unprocessed 2>/dev/null || echo "?") q=$(queue_depth "$QUEUE")
+    if [[ "$o" == 0 && "$u" == 0 && "$q" == 0 ]]; then
+        log "drained: outbox 0, unprocessed 0, queue 0"
+        break
+    fi
+    if (($EPOCHSECONDS > drain_deadline)); then
+        log "not drained in time: outbox $o, unprocessed $u, queue $q"
+        break
+    fi
+    sleep 2
+done
+drain_seconds=$(($EPOCHSECONDS - sim_start))
+
+# ------------------------------------------------------------------------------ checks
+
+# The simulator's record into temporary tables: deliveries (event id, outcome) and orders.
+jq -r '.deliveries[] | [.eventId, .outcome, (.answers | length),
+    (.answers | map(select(startswith("no answer"))) | length),
+    (.answers | map(select(startswith("no answer") and (test("refused"; "i") | not))) | length)] | @csv' \
+    "$REPORT" >"$STATE/deliveries.csv"
+jq -r '.orders[] | [.orderId, .expectedStatus] | @csv' "$REPORT" >"$STATE/orders.csv"
+
+results="$(sql <<SQL
+CREATE TEMP TABLE sim_deliveries (event_id text, outcome text, attempts int, no_answer int, cut int);
+CREATE TEMP TABLE sim_orders (order_id text, expected text);
+\copy sim_deliveries FROM '$STATE/deliveries.csv' WITH (FORMAT csv)
+\copy sim_orders FROM '$STATE/orders.csv' WITH (FORMAT csv)
+CREATE TEMP TABLE ok_ids AS
+  SELECT DISTINCT event_id FROM sim_deliveries WHERE outcome IN ('accepted', 'duplicate', 'otherSuccess');
+SELECT 'ok_ids',        count(*) FROM ok_ids;
+SELECT 'ok_stored_once', count(*) FROM ok_ids i
+  WHERE (SELECT count(*) FROM webhook_events e WHERE e.provider = 'stripe' AND e.event_id = i.event_id) = 1;
+SELECT 'dup_keys',      count(*) FROM (SELECT 1 FROM webhook_events GROUP BY provider, event_id HAVING count(*) > 1) d;
+SELECT 'orders',        count(*) FROM sim_orders;
+SELECT 'orders_right',  count(*) FROM sim_orders s JOIN orders o USING (order_id) WHERE o.status = s.expected;
+SELECT 'orders_wrong',  coalesce(string_agg(s.order_id || ' ' || coalesce(o.status, 'missing') || '≠' || s.expected, ', '), '')
+  FROM sim_orders s LEFT JOIN orders o USING (order_id) WHERE o.status IS DISTINCT FROM s.expected;
+SELECT 'outbox',        count(*) FROM event_outbox;
+SELECT 'stored',        count(*) FROM webhook_events;
+SELECT 'processed',     count(*) FROM webhook_events e WHERE EXISTS
+  (SELECT 1 FROM processed_events p WHERE p.provider = e.provider AND p.event_id = e.event_id);
+SELECT 'stored_not_ok', count(*) FROM webhook_events e WHERE NOT EXISTS (SELECT 1 FROM ok_ids i WHERE i.event_id = e.event_id);
+SELECT 'deliveries',    count(*) FROM sim_deliveries;
+SELECT 'accepted',      count(*) FROM sim_deliveries WHERE outcome = 'accepted';
+SELECT 'duplicate',     count(*) FROM sim_deliveries WHERE outcome = 'duplicate';
+SELECT 'retried',       count(*) FROM sim_deliveries WHERE attempts > 1;
+SELECT 'no_answer',     coalesce(sum(no_answer), 0) FROM sim_deliveries;
+SELECT 'cut',           coalesce(sum(cut), 0) FROM sim_deliveries;
+SELECT 'given_up',      count(*) FROM sim_deliveries WHERE outcome = 'givenUp';
+SQL
+)" || die "the checks' queries failed"
+val() { awk -F'|' -v k="$1" '$1 == k { print $2 }' <<<"$results"; }
+
+error_depth=$(queue_depth "${QUEUE}_error")
+skipped_depth=$(queue_depth "${QUEUE}_skipped")
+events=$(jq '.summary.events' "$REPORT")
+copies=$(jq '.summary.duplicatesSent' "$REPORT")
+
+failed=0
+rows=()
+check() {  # name expected actual
+    local ok=yes
+    [[ "$2" == "$3" ]] || { ok=NO; failed=$((failed + 1)); }
+    rows+=("$1|$2|$3|$ok")
+}
+check "1. every event that got a 200 is stored exactly once" "$(val ok_ids) ids" "$(val ok_stored_once) ids"
+check "   no (provider, event id) stored twice" "0" "$(val dup_keys)"
+check "2. every order in its right final state" "$(val orders) orders" "$(val orders_right) orders"
+check "3. nothing dead-lettered (${QUEUE}_error)" "0" "$error_depth"
+check "   nothing skipped (${QUEUE}_skipped)" "0" "$skipped_depth"
+check "4. outbox empty" "0" "$(val outbox)"
+check "   every stored event processed" "$(val stored) events" "$(val processed) events"
+check "5. the gateway gave up on no delivery" "0" "$(val given_up)"
+
+print_table() {
+    local w1=0 w2=8 w3=6 r a b c d
+    for r in "$@"; do
+        IFS='|' read -r a b c d <<<"$r"
+        ((${#a} > w1)) && w1=${#a}; ((${#b} > w2)) && w2=${#b}; ((${#c} > w3)) && w3=${#c}
+    done
+    printf "| %-${w1}s | %-${w2}s | %-${w3}s | %-3s |\n" check expected actual ok
+    printf "|%s|%s|%s|%s|\n" "$(printf -- '-%.0s' $(seq $((w1 + 2))))" "$(printf -- '-%.0s' $(seq $((w2 + 2))))" \
+        "$(printf -- '-%.0s' $(seq $((w3 + 2))))" "-----"
+    for r in "$@"; do
+        IFS='|' read -r a b c d <<<"$r"
+        printf "| %-${w1}s | %-${w2}s | %-${w3}s | %-3s |\n" "$a" "$b" "$c" "$d"
+    done
+}
+
+echo
+echo "Faults (seconds from the simulator's start):"
+printf '  %s\n' "${faults[@]}"
+echo
+echo "Checks:"
+print_table "${rows[@]}"
+echo
+echo "Totals: events $events (distinct), deliveries sent $(val deliveries) ($copies second copies), accepted $(val accepted), duplicates $(val duplicate),"
+echo "        retried $(val retried), attempts with no answer $(val no_answer) ($(val cut) of them cut short, not refused), given up $(val given_up);" \
+    "stored $(val stored), of which without a 200 $(val stored_not_ok); simulator exit $simulate_rc, seed $SEED"
+echo "Timing: traffic and drain $drain_seconds s, whole run $(($EPOCHSECONDS - t0)) s"
+if [[ -n "$(val orders_wrong)" ]]; then
+    echo "Orders not in their expected state (first 20):"
+    tr ',' '\n' <<<"$(val orders_wrong)" | head -n 20 | sed 's/^ */  /'
+fi
+echo
+if ((failed)); then
+    echo "fault injection: FAILED ($failed check(s))"
+    exit 1
+fi
+echo "fault injection: passed"
