@@ -10,10 +10,10 @@ public static class TestEnvironment
 {
     public static string Postgres { get; } =
         Environment.GetEnvironmentVariable("ConnectionStrings__Postgres")
-        ?? "Host=127.0.0.1;Port=55432;Database=webhooks;Username=webhooks;Password=webhooks";
+        ?? "Host=127.0.0.1;Port=24432;Database=webhooks;Username=webhooks;Password=webhooks";
 
     public static string RabbitMq { get; } =
-        Environment.GetEnvironmentVariable("ConnectionStrings__RabbitMq") ?? "amqp://guest:guest@127.0.0.1:56720/";
+        Environment.GetEnvironmentVariable("ConnectionStrings__RabbitMq") ?? "amqp://guest:guest@127.0.0.1:24720/";
 
     public static RabbitMqAddress RabbitMqAddress { get; } = RabbitMqAddress.Parse(RabbitMq);
 

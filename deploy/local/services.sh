@@ -5,8 +5,8 @@
 #   eval "$(deploy/local/services.sh env)"
 #
 # Settings (environment, all optional):
-#   WEBHOOKS_PG_PORT           55432   PostgreSQL TCP port (127.0.0.1 only)
-#   WEBHOOKS_RABBIT_PORT       56720   AMQP port (127.0.0.1 only)
+#   WEBHOOKS_PG_PORT           24432   PostgreSQL TCP port (127.0.0.1 only)
+#   WEBHOOKS_RABBIT_PORT       24720   AMQP port (127.0.0.1 only)
 #   WEBHOOKS_RABBIT_DIST_PORT  25720   Erlang distribution port of the broker node
 #   WEBHOOKS_RABBIT_MGMT_PORT  15720   management UI/API port
 #   WEBHOOKS_RABBIT_NODE       webhooks@localhost
@@ -15,9 +15,11 @@ set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)"
 
-PG_PORT="${WEBHOOKS_PG_PORT:-55432}"
-RABBIT_PORT="${WEBHOOKS_RABBIT_PORT:-56720}"
-# RabbitMQ's default distribution port is AMQP port + 20000, which is past 65535 for 56720.
+PG_PORT="${WEBHOOKS_PG_PORT:-24432}"
+RABBIT_PORT="${WEBHOOKS_RABBIT_PORT:-24720}"
+# Every port sits below Linux's range for outgoing connections (32768-60999): a port in that range
+# can be taken as a client's source port while the broker or database is down, and the restart then
+# fails with eaddrinuse. RabbitMQ's default distribution port (AMQP + 20000) is set explicitly for the same reason.
 RABBIT_DIST_PORT="${WEBHOOKS_RABBIT_DIST_PORT:-25720}"
 RABBIT_MGMT_PORT="${WEBHOOKS_RABBIT_MGMT_PORT:-15720}"
 RABBIT_NODE="${WEBHOOKS_RABBIT_NODE:-webhooks@localhost}"
