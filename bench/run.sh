@@ -75,7 +75,7 @@ psql_admin() { PGPASSWORD=webhooks psql -qAt -h 127.0.0.1 -p "$PG_PORT" -U webho
 cpu_ticks_of() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 machine_ticks() { awk '/^cpu / { print $2 + $3 + $4 + $5 + $6 + $7 + $8 }' /proc/stat; }
 # CPU ticks of every process whose command name is $1 (postgres backends, the broker's beam.smp).
-ticks_of_command() { cat /proc/[0-9]*/stat 2>/dev/null | awk -v name="($1)" '$2 == name { t += $14 + $15 } END { print t + 0 }'; }
+ticks_of_command() { { cat /proc/[0-9]*/stat 2>/dev/null || true; } | awk -v name="($1)" '$2 == name { t += $14 + $15 } END { print t + 0 }'; }
 peak_rss_mb() { awk '/VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status"; }
 TICKS_PER_SECOND="$(getconf CLK_TCK)"
 

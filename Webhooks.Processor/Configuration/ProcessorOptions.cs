@@ -15,13 +15,17 @@ public sealed class ProcessorOptions
     [RegularExpression(@"^[A-Za-z0-9._\-]{1,200}$", ErrorMessage = "Processor__QueueName may contain letters, digits and . _ - only (at most 200).")]
     public string QueueName { get; set; } = "payment-event-received";
 
-    /// <summary>Events applied at once by one processor; each holds one database connection while it runs.</summary>
+    /// <summary>
+    /// Events applied at once by one processor; each holds one database connection while it runs.
+    /// Each event waits on its own commit (fsync), so throughput is about this many commits in flight:
+    /// 8 kept the end-to-end benchmark near 400 events/s with seconds of lag on two cores.
+    /// </summary>
     [Range(1, 64, ErrorMessage = "Processor__ConcurrentMessageLimit must be between 1 and 64.")]
-    public int ConcurrentMessageLimit { get; set; } = 8;
+    public int ConcurrentMessageLimit { get; set; } = 32;
 
     /// <summary>Messages the broker hands out ahead; a small multiple of the concurrency keeps consumers busy without hoarding.</summary>
     [Range(1, 1000, ErrorMessage = "Processor__PrefetchCount must be between 1 and 1000.")]
-    public int PrefetchCount { get; set; } = 16;
+    public int PrefetchCount { get; set; } = 64;
 
     /// <summary>The queue that turns faults (dead-lettered messages) into Slack alerts.</summary>
     public string DeadLetterAlertQueueName => $"{QueueName}-dead-letter-alerts";
