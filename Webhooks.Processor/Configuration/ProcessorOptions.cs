@@ -15,6 +15,16 @@ public sealed class ProcessorOptions
     [RegularExpression(@"^[A-Za-z0-9._\-]{1,200}$", ErrorMessage = "Processor__QueueName may contain letters, digits and . _ - only (at most 200).")]
     public string QueueName { get; set; } = "payment-event-received";
 
+    public const string ClassicQueueType = "classic";
+    public const string QuorumQueueType = "quorum";
+
+    /// <summary>
+    /// <c>classic</c> (one node, the default: a single broker) or <c>quorum</c> (replicated, for a
+    /// RabbitMQ cluster). Durable either way; messages are persistent and publishes confirmed.
+    /// </summary>
+    [RegularExpression("^(classic|quorum)$", ErrorMessage = "Processor__QueueType must be classic or quorum.")]
+    public string QueueType { get; set; } = ClassicQueueType;
+
     /// <summary>
     /// Events applied at once by one processor; each holds one database connection while it runs.
     /// Each event waits on its own commit (fsync), so throughput is about this many commits in flight:

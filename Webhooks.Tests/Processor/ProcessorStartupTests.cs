@@ -12,6 +12,7 @@ public class ProcessorStartupTests
     [TestCase("StuckOrders:EscalationInterval", "soon", "StuckOrders:EscalationInterval")]
     [TestCase("Processor:QueueName", "no spaces allowed", "Processor__QueueName")]
     [TestCase("ConnectionStrings:RabbitMq", "http://localhost/", "ConnectionStrings__RabbitMq")]
+    [TestCase("Processor:QueueType", "mirrored", "Processor__QueueType")]
     public async Task BadSetting_StopsTheProcessAtStart_NamingIt(string key, string value, string named)
     {
         await using var processor = new ProcessorFactory(TestEnvironment.Postgres, new Dictionary<string, string?> { [key] = value });
@@ -19,6 +20,25 @@ public class ProcessorStartupTests
         var failure = Assert.Catch(() => processor.Start());
 
         Assert.That(Messages(failure), Does.Contain(named));
+    }
+
+    [TestCase("quorum")]
+    [TestCase("classic")]
+    public async Task QueueType_IsTheTypeTheBrokerDeclares(string queueType)
+    {
+        await using var schema = await ProcessorSchema.CreateAsync();
+        await using var processor = new ProcessorFactory(schema.ConnectionString, new Dictionary<string, string?> { ["Processor:QueueType"] = queueType }).Start();
+        using var management = new HttpClient { BaseAddress = new Uri(Environment.GetEnvironmentVariable("WEBHOOKS_RABBIT_MGMT_URL") ?? "http://127.0.0.1:15720/") };
+        var address = TestEnvironment.RabbitMqAddress;
+        management.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue(
+            "Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{address.Username}:{address.Password}")));
+
+        using var response = await management.GetAsync(new Uri($"api/queues/{Uri.EscapeDataString(address.VirtualHost)}/{Uri.EscapeDataString(processor.QueueName)}", UriKind.Relative));
+        var queue = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(queue.GetProperty("type").GetString(), Is.EqualTo(queueType));
+        Assert.That(queue.GetProperty("durable").GetBoolean(), Is.True);
     }
 
     [Test]

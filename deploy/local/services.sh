@@ -201,6 +201,11 @@ pg_start() {
             --auth-local=peer --auth-host=scram-sha-256 >/dev/null
     fi
 
+    if pg_running && ! port_busy "$PG_PORT"; then
+        # Started earlier with other ports: bring it up again where this run expects it.
+        log "postgres: running on another port; restarting on 127.0.0.1:$PG_PORT"
+        pg_stop
+    fi
     if pg_running; then
         log "postgres: already running on 127.0.0.1:$PG_PORT"
     else
@@ -334,6 +339,11 @@ rabbit_running() {
 
 rabbit_start() {
     local launcher=""
+    if rabbit_running && ! port_busy "$RABBIT_PORT"; then
+        # Started earlier with other ports: bring it up again where this run expects it.
+        log "rabbitmq: running on another port; restarting on 127.0.0.1:$RABBIT_PORT"
+        rabbit_stop
+    fi
     if rabbit_pid_alive; then
         [[ -x "$RABBITMQCTL" ]] || rabbit_write_files
         # A test may have left the node up with the broker stopped (stop_app);
