@@ -60,7 +60,7 @@ internal static class NaiveServer
             }
 
             await publisher.Publish(
-                new PaymentEventReceived(0, "stripe", envelope.EventId, envelope.EventType, DateTimeOffset.UtcNow, System.Text.Encoding.UTF8.GetString(body)),
+                new PaymentEventReceived(0, "stripe", envelope.EventId, envelope.EventType, TimeProvider.System.GetUtcNow(), System.Text.Encoding.UTF8.GetString(body)),
                 ctx => ctx.MessageId = messageId);
             return Results.Ok(new { status = "accepted", id = envelope.EventId });
         });

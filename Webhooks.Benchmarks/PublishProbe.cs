@@ -27,7 +27,7 @@ internal static class PublishProbe
         var payload = (await File.ReadAllTextAsync(templateFile)).Replace("__EVENT_ID__", "evt_probe", StringComparison.Ordinal);
 
         async Task PublishAsync(int i) =>
-            await bus.Publish(new PaymentEventReceived(i, "stripe", $"evt_probe_{i}", "payment_intent.succeeded", DateTimeOffset.UtcNow, payload), c => c.Durable = true);
+            await bus.Publish(new PaymentEventReceived(i, "stripe", $"evt_probe_{i}", "payment_intent.succeeded", TimeProvider.System.GetUtcNow(), payload), c => c.Durable = true);
 
         await Task.WhenAll(Enumerable.Range(0, 200).Select(PublishAsync));
         var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;

@@ -15,7 +15,7 @@ public class DlqListTests
         await using var schema = CliSchema.Create();
         var events = new[] { FlakyProcessor.Event("payment_intent.succeeded"), FlakyProcessor.Event("charge.refunded") };
         var ids = await processor.DeadLetterAsync(events);
-        var before = DateTimeOffset.UtcNow;
+        var before = TimeProvider.System.GetUtcNow();
 
         var result = await CliRunner.RunAsync(schema.Settings(processor.QueueName), "dlq", "list", "--json");
 

@@ -109,7 +109,7 @@ public class DlqReplayTests
         await using var schema = CliSchema.Create();
         var ids = await processor.DeadLetterAsync(FlakyProcessor.Event(), FlakyProcessor.Event(), FlakyProcessor.Event());
         processor.Fix();
-        var before = DateTime.UtcNow;
+        var before = TimeProvider.System.GetUtcNow().UtcDateTime;
 
         var result = await CliRunner.RunAsync(schema.Settings(processor.QueueName), "dlq", "replay", ids[2], ids[0]);
 

@@ -13,7 +13,7 @@ public class EventsCommandTests
     public async Task List_Json_IsNewestFirst_InTheContractsShape_AndFilters()
     {
         await using var schema = await CliSchema.CreateMigratedAsync();
-        var now = DateTimeOffset.UtcNow;
+        var now = TimeProvider.System.GetUtcNow();
         await StoredEventSeed.InsertAsync(schema, "stripe", "evt_old", "charge.succeeded", now.AddHours(-3), "{}");
         await StoredEventSeed.InsertAsync(schema, "stripe", "evt_mid", "charge.refunded", now.AddMinutes(-30), "{}");
         await StoredEventSeed.InsertAsync(schema, "standard", "msg_new", "charge.succeeded", now.AddMinutes(-1), "{}");
@@ -41,7 +41,7 @@ public class EventsCommandTests
         await using var schema = await CliSchema.CreateMigratedAsync();
         // Odd spacing and a non-ASCII character: what was signed must come back unchanged.
         const string body = "{ \"id\":\"evt_raw\",  \"type\":\"charge.succeeded\", \"note\":\"Zürich [x]\" }";
-        var messageId = await StoredEventSeed.InsertAsync(schema, "stripe", "evt_raw", "charge.succeeded", DateTimeOffset.UtcNow, body, "{\"stripe-signature\":\"t=1,v1=ab\"}");
+        var messageId = await StoredEventSeed.InsertAsync(schema, "stripe", "evt_raw", "charge.succeeded", TimeProvider.System.GetUtcNow(), body, "{\"stripe-signature\":\"t=1,v1=ab\"}");
 
         var json = await CliRunner.RunAsync(schema.Settings(), "events", "show", "stripe", "evt_raw", "--json");
         var table = await CliRunner.RunAsync(schema.Settings(), "events", "show", "stripe", "evt_raw");
@@ -110,7 +110,7 @@ public class EventsCommandTests
     public async Task ReplayRange_OfMoreThanAThousand_AsksFirst()
     {
         await using var schema = await CliSchema.CreateMigratedAsync();
-        await StoredEventSeed.InsertManyAsync(schema, 1001, DateTimeOffset.UtcNow);
+        await StoredEventSeed.InsertManyAsync(schema, 1001, TimeProvider.System.GetUtcNow());
         var settings = schema.Settings();
 
         var declined = await CliRunner.RunWithInputAsync(settings, "n\n", "events", "replay", "--since", "2h", "--wait", "0");
@@ -130,7 +130,7 @@ public class EventsCommandTests
     public async Task Replay_WithNoReceiverRunning_SaysTheEventsWaitInTheOutbox()
     {
         await using var schema = await CliSchema.CreateMigratedAsync();
-        await StoredEventSeed.InsertAsync(schema, "stripe", "evt_waiting", "charge.succeeded", DateTimeOffset.UtcNow, "{}");
+        await StoredEventSeed.InsertAsync(schema, "stripe", "evt_waiting", "charge.succeeded", TimeProvider.System.GetUtcNow(), "{}");
 
         var result = await CliRunner.RunAsync(schema.Settings(), "events", "replay", "stripe", "evt_waiting", "--wait", "1s");
 

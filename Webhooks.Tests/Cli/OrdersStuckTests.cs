@@ -11,7 +11,7 @@ public class OrdersStuckTests
     public async Task Stuck_Json_ListsPendingOrdersOlderThanTheThreshold_LongestFirst()
     {
         await using var schema = await CliSchema.CreateMigratedAsync();
-        var now = DateTimeOffset.UtcNow;
+        var now = TimeProvider.System.GetUtcNow();
         await InsertOrderAsync(schema, "order_2h", "pending", now.AddHours(-2));
         await InsertOrderAsync(schema, "order_20m", "pending", now.AddMinutes(-20));
         await InsertOrderAsync(schema, "order_5m", "pending", now.AddMinutes(-5));
@@ -34,7 +34,7 @@ public class OrdersStuckTests
     public async Task Stuck_WithoutOlderThan_UsesTheAlertsSetting()
     {
         await using var schema = await CliSchema.CreateMigratedAsync();
-        await InsertOrderAsync(schema, "order_3m", "pending", DateTimeOffset.UtcNow.AddMinutes(-3));
+        await InsertOrderAsync(schema, "order_3m", "pending", TimeProvider.System.GetUtcNow().AddMinutes(-3));
         var settings = schema.Settings() with { Extra = new Dictionary<string, string?> { ["StuckOrders:PendingThreshold"] = "00:02:00" } };
 
         var result = await CliRunner.RunAsync(settings, "orders", "stuck");

@@ -51,7 +51,7 @@ public class SimulateLifecycleTests
     {
         await using var slack = await SlackListener.StartAsync();
         // The processor's clock is a fake one that starts now: the scan runs when the test moves it.
-        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var clock = new FakeTimeProvider(TimeProvider.System.GetUtcNow());
         await using var receiver = new ReceiverFactory();
         var postgres = TestSchema.ConnectionString(TestEnvironment.Postgres, receiver.Schema);
         await using var processor = new ProcessorFactory(

@@ -10,7 +10,7 @@ public class WebhooksScriptTests
     public async Task Script_RunsTheCli_WithTheServicesSettingsFromTheEnvironment()
     {
         await using var schema = await CliSchema.CreateMigratedAsync();
-        await StoredEventSeed.InsertAsync(schema, "stripe", "evt_script", "charge.succeeded", DateTimeOffset.UtcNow, "{}");
+        await StoredEventSeed.InsertAsync(schema, "stripe", "evt_script", "charge.succeeded", TimeProvider.System.GetUtcNow(), "{}");
         var settings = schema.Settings();
 
         var listed = await RunScriptAsync(settings, "events", "list", "--json");

@@ -52,9 +52,9 @@ public sealed class BoundQueue : IAsyncDisposable
     /// <summary>Waits until the queue holds at least <paramref name="expected"/> messages, or the timeout passes.</summary>
     public async Task<uint> WaitForCountAsync(uint expected, TimeSpan timeout)
     {
-        var deadline = DateTime.UtcNow + timeout;
+        var deadline = TimeProvider.System.GetUtcNow().UtcDateTime + timeout;
         uint count;
-        while ((count = await CountAsync()) < expected && DateTime.UtcNow < deadline)
+        while ((count = await CountAsync()) < expected && TimeProvider.System.GetUtcNow().UtcDateTime < deadline)
         {
             await Task.Delay(200);
         }

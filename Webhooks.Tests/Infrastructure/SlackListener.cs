@@ -49,7 +49,7 @@ public sealed class SlackListener : IAsyncDisposable
             using var reader = new StreamReader(context.Request.Body);
             var body = await reader.ReadToEndAsync();
             var answer = listener._next.TryDequeue(out var scripted) ? scripted : listener._answer;
-            listener._posts.Enqueue(new SlackPost(body, (int)answer.Status, DateTimeOffset.UtcNow));
+            listener._posts.Enqueue(new SlackPost(body, (int)answer.Status, TimeProvider.System.GetUtcNow()));
             context.Response.StatusCode = (int)answer.Status;
             if (answer.RetryAfterSeconds is { } seconds)
             {
@@ -73,8 +73,8 @@ public sealed class SlackListener : IAsyncDisposable
     /// <summary>Waits until an accepted post satisfies <paramref name="match"/>; returns it, or null after the timeout.</summary>
     public async Task<SlackPost?> WaitForPostAsync(Func<SlackPost, bool> match, TimeSpan timeout)
     {
-        var deadline = DateTime.UtcNow + timeout;
-        while (DateTime.UtcNow < deadline)
+        var deadline = TimeProvider.System.GetUtcNow().UtcDateTime + timeout;
+        while (TimeProvider.System.GetUtcNow().UtcDateTime < deadline)
         {
             var found = Accepted.FirstOrDefault(match);
             if (found is not null)

@@ -25,7 +25,7 @@ public static class TestEvents
 
     public static HttpRequestMessage Standard(string webhookId, string body, string secret = ReceiverFactory.StandardSecret, DateTimeOffset? timestamp = null, string headerPrefix = "webhook")
     {
-        var when = timestamp ?? DateTimeOffset.UtcNow;
+        var when = timestamp ?? TimeProvider.System.GetUtcNow();
         var signature = new StandardWebhooks.StandardWebhook(secret).Sign(webhookId, when, body);
         var request = Json("/webhooks/standard", Encoding.UTF8.GetBytes(body));
         request.Headers.TryAddWithoutValidation($"{headerPrefix}-id", webhookId);

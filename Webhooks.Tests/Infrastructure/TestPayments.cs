@@ -36,7 +36,7 @@ public static class TestPayments
     }
 
     public static PaymentEventReceived Message(string eventId, string? type, string payload, DateTimeOffset? receivedAt = null) =>
-        new(Random.Shared.NextInt64(1, long.MaxValue), "stripe", eventId, type, receivedAt ?? DateTimeOffset.UtcNow, payload);
+        new(Random.Shared.NextInt64(1, long.MaxValue), "stripe", eventId, type, receivedAt ?? TimeProvider.System.GetUtcNow(), payload);
 
     /// <summary>The fixture object a real event of this type carries.</summary>
     public static JsonObject ObjectFor(string type) => type.Split('.')[0] switch

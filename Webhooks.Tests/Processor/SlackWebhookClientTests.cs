@@ -52,7 +52,7 @@ public class SlackWebhookClientTests
     [Test]
     public async Task TooManyRequests_RetryAfterLongerThanAllowed_GivesUp_AndSendsNothingBeforeThatTime()
     {
-        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var clock = new FakeTimeProvider(TimeProvider.System.GetUtcNow());
         var client = Client(clock, maxRetryAfter: TimeSpan.FromSeconds(1));
         _slack.AnswerNextWith(HttpStatusCode.TooManyRequests, retryAfterSeconds: 120);
 

@@ -49,7 +49,7 @@ public class StandardWebhooksSignatureVerifierTests
     [TestCaseSource(nameof(Cases))]
     public void Verify_AgreesWithStandardWebhooksPackage(Func<DateTimeOffset, (string Id, string Timestamp, string Signature, string Body)> build, bool expected)
     {
-        var (id, timestamp, signature, body) = build(DateTimeOffset.UtcNow);
+        var (id, timestamp, signature, body) = build(TimeProvider.System.GetUtcNow());
         var headers = new HeaderDictionary
         {
             ["webhook-id"] = id,
@@ -76,7 +76,7 @@ public class StandardWebhooksSignatureVerifierTests
     {
         // The spec allows a space-separated list; the reference package only handles one entry, so
         // it checks the matching signature on its own and ours checks the whole list.
-        var now = DateTimeOffset.UtcNow;
+        var now = TimeProvider.System.GetUtcNow();
         var good = Sign(Secret, now);
         var headers = new HeaderDictionary { ["webhook-id"] = Id, ["webhook-timestamp"] = Unix(now), ["webhook-signature"] = good };
         Assert.That(ReferenceAccepts(Body, headers), Is.True);
@@ -90,7 +90,7 @@ public class StandardWebhooksSignatureVerifierTests
     [Test]
     public void Verify_SvixHeaderAliases_AreAccepted()
     {
-        var now = DateTimeOffset.UtcNow;
+        var now = TimeProvider.System.GetUtcNow();
         var headers = new HeaderDictionary
         {
             ["svix-id"] = Id,
@@ -109,7 +109,7 @@ public class StandardWebhooksSignatureVerifierTests
     [TestCase("webhook-signature")]
     public void Verify_MissingHeader_NamesIt(string missing)
     {
-        var now = DateTimeOffset.UtcNow;
+        var now = TimeProvider.System.GetUtcNow();
         var headers = new HeaderDictionary
         {
             ["webhook-id"] = Id,
@@ -127,7 +127,7 @@ public class StandardWebhooksSignatureVerifierTests
     [Test]
     public void Verify_ThousandsOfSignatures_Rejected()
     {
-        var now = DateTimeOffset.UtcNow;
+        var now = TimeProvider.System.GetUtcNow();
         var headers = new HeaderDictionary
         {
             ["webhook-id"] = Id,

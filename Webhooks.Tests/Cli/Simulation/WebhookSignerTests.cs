@@ -30,7 +30,7 @@ public class WebhookSignerTests
     public void Standard_IsAcceptedByTheStandardWebhooksLibrary_WithTheEventIdAsWebhookId()
     {
         const string secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
-        var now = DateTimeOffset.UtcNow;
+        var now = TimeProvider.System.GetUtcNow();
         var signed = new WebhookSigner(new ProviderSigning("standard", SigningScheme.Standard, secret)).Sign("evt_signed", Encoding.UTF8.GetBytes(Body), now);
         var headers = new HeaderDictionary();
         foreach (var (name, value) in signed)

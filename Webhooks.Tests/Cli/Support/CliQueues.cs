@@ -23,9 +23,9 @@ public static class CliQueues
 
     public static async Task<uint> WaitForCountAsync(string queue, uint expected, TimeSpan timeout)
     {
-        var deadline = DateTime.UtcNow + timeout;
+        var deadline = TimeProvider.System.GetUtcNow().UtcDateTime + timeout;
         uint count;
-        while ((count = await CountAsync(queue)) != expected && DateTime.UtcNow < deadline)
+        while ((count = await CountAsync(queue)) != expected && TimeProvider.System.GetUtcNow().UtcDateTime < deadline)
         {
             await Task.Delay(100);
         }

@@ -139,7 +139,7 @@ public sealed class FlakyProcessor : IAsyncDisposable
             provider,
             eventId,
             type,
-            DateTimeOffset.UtcNow,
+            TimeProvider.System.GetUtcNow(),
             TestEvents.StripeBody(eventId, type, orderId ?? $"order_{Guid.NewGuid():N}"));
     }
 }
