@@ -1,5 +1,4 @@
 using Webhooks.Infrastructure.Database;
-using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 
 namespace Webhooks.Receiver.Health;
 
@@ -14,10 +13,6 @@ public static class HealthEndpoints
     }
 
     /// <summary><c>/health/live</c>: the process runs. <c>/health/ready</c>: PostgreSQL answers (the broker is not needed to accept).</summary>
-    public static IEndpointRouteBuilder MapHealthEndpoints(this IEndpointRouteBuilder endpoints)
-    {
-        endpoints.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
-        endpoints.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) });
-        return endpoints;
-    }
+    public static IEndpointRouteBuilder MapHealthEndpoints(this IEndpointRouteBuilder endpoints) =>
+        Webhooks.Infrastructure.Health.HealthEndpointRouteBuilderExtensions.MapHealthEndpoints(endpoints, ReadyTag);
 }

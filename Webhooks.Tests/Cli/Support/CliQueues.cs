@@ -70,32 +70,6 @@ public static class CliQueues
             return ids;
         });
 
-    public static async Task DeleteAsync(IEnumerable<string> queues, IEnumerable<string> exchanges)
-    {
-        foreach (var queue in queues)
-        {
-            await BestEffortAsync(channel => channel.QueueDeleteAsync(queue));
-        }
-
-        foreach (var exchange in exchanges)
-        {
-            await BestEffortAsync(channel => channel.ExchangeDeleteAsync(exchange));
-        }
-    }
-
-    private static async Task BestEffortAsync(Func<IChannel, Task> action)
-    {
-        try
-        {
-            await BoundQueue.WithChannelAsync(async channel =>
-            {
-                await action(channel);
-                return 0;
-            });
-        }
-        catch (Exception)
-        {
-            // Cleanup only: a missing queue must not fail the test that is already over.
-        }
-    }
+    public static Task DeleteAsync(IEnumerable<string> queues, IEnumerable<string> exchanges) =>
+        BrokerEntities.DeleteAsync(queues, exchanges);
 }
