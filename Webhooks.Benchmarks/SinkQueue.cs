@@ -12,7 +12,7 @@ internal static class SinkQueue
     public static async Task BindAsync(string exchange, string queue)
     {
         var address = RabbitMqAddress.Parse(Environment.GetEnvironmentVariable("ConnectionStrings__RabbitMq") ?? "amqp://guest:guest@127.0.0.1:24720/");
-        var factory = new ConnectionFactory { HostName = address.Host, Port = address.Port, VirtualHost = address.VirtualHost, UserName = address.Username, Password = address.Password };
+        var factory = address.CreateConnectionFactory("webhooks-bench sink");
         await using var connection = await factory.CreateConnectionAsync();
         await using var channel = await connection.CreateChannelAsync();
         await channel.ExchangeDeclareAsync(exchange, ExchangeType.Fanout, durable: true, autoDelete: false);

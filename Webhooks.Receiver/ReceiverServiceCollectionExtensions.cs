@@ -1,4 +1,3 @@
-using MassTransit;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
@@ -48,11 +47,11 @@ public static class ReceiverServiceCollectionExtensions
             .Validate(o => o.FastLaneCapacity >= 1 && o.FastLaneConcurrency is >= 1 and <= 16, "Outbox__FastLaneCapacity must be positive and Outbox__FastLaneConcurrency 1 to 16.")
             .ValidateOnStart();
         services.AddOptions<BrokerOptions>().BindConfiguration(BrokerOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<PublishChannels>();
         services.AddSingleton<EventPublisher>();
         services.AddSingleton<OutboxFastLane>();
         services.AddHostedService(sp => sp.GetRequiredService<OutboxFastLane>());
         services.AddHostedService<OutboxRelay>();
-        services.AddMassTransit(bus => bus.UsingRabbitMq((context, cfg) => cfg.ConfigureWebhooksHost(context)));
         return services;
     }
 

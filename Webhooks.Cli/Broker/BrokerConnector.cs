@@ -9,20 +9,9 @@ internal sealed class BrokerConnector(RabbitMqAddress address)
 {
     public async Task<IConnection> ConnectAsync(CancellationToken cancellationToken)
     {
-        var factory = new ConnectionFactory
-        {
-            HostName = address.Host,
-            Port = address.Port,
-            VirtualHost = address.VirtualHost,
-            UserName = address.Username,
-            Password = address.Password,
-            ClientProvidedName = "webhooks-cli",
-            RequestedConnectionTimeout = TimeSpan.FromSeconds(5),
-            // A lost connection returns every held message to its queue; a silent reconnect would
-            // then carry on with delivery tags that no longer mean anything. Fail instead.
-            AutomaticRecoveryEnabled = false,
-            TopologyRecoveryEnabled = false,
-        };
+        // A lost connection returns every held message to its queue; a silent reconnect would then
+        // carry on with delivery tags that no longer mean anything, so the factory never reconnects.
+        var factory = address.CreateConnectionFactory("webhooks-cli");
 
         try
         {

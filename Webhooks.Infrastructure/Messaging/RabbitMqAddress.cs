@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using RabbitMQ.Client;
 
 namespace Webhooks.Infrastructure.Messaging;
 
@@ -40,6 +41,27 @@ public sealed record RabbitMqAddress(string Host, int Port, string VirtualHost, 
         error = null;
         return true;
     }
+
+    /// <summary>
+    /// A RabbitMQ.Client factory for this address that never reconnects on its own: callers decide
+    /// what a lost connection means for the work they had in flight.
+    /// </summary>
+    public ConnectionFactory CreateConnectionFactory(string clientName) => new()
+    {
+        HostName = Host,
+        Port = Port,
+        VirtualHost = VirtualHost,
+        UserName = Username,
+        Password = Password,
+        ClientProvidedName = clientName,
+        RequestedConnectionTimeout = TimeSpan.FromSeconds(5),
+        AutomaticRecoveryEnabled = false,
+        TopologyRecoveryEnabled = false,
+    };
+
+    /// <summary>MassTransit's address of an exchange on this broker, as it writes it into an envelope.</summary>
+    public string ExchangeAddress(string exchange) =>
+        $"rabbitmq://{Host}:{Port}/{(VirtualHost == "/" ? "" : Uri.EscapeDataString(VirtualHost) + "/")}{exchange}";
 
     /// <summary>The address without credentials, safe for logs.</summary>
     public override string ToString() => $"amqp://{Host}:{Port}/{(VirtualHost == "/" ? "" : Uri.EscapeDataString(VirtualHost))}";

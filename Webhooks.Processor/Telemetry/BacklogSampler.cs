@@ -53,7 +53,7 @@ public sealed partial class BacklogSampler(
         try
         {
             var address = RabbitMqAddress.Parse(connectionStrings.Value.RabbitMq);
-            var factory = new ConnectionFactory { HostName = address.Host, Port = address.Port, VirtualHost = address.VirtualHost, UserName = address.Username, Password = address.Password };
+            var factory = address.CreateConnectionFactory("webhooks-processor backlog");
             await using var connection = await factory.CreateConnectionAsync("webhooks-processor-sampler", cancellationToken);
             await using var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken);
             var queue = await channel.QueueDeclarePassiveAsync(processorOptions.Value.ErrorQueueName, cancellationToken);

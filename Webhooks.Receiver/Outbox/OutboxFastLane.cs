@@ -70,7 +70,7 @@ public sealed partial class OutboxFastLane : BackgroundService
 
     private async Task PublishBatchAsync(List<FreshEvent> batch, CancellationToken stoppingToken)
     {
-        var results = await Task.WhenAll(batch.Select(e => _publisher.PublishAsync(e.Message, e.MessageId, e.TraceParent, EventPublisher.FastLane, stoppingToken)));
+        var results = await _publisher.PublishAsync([.. batch.Select(e => new OutgoingEvent(e.Message, e.MessageId, e.TraceParent))], EventPublisher.FastLane, stoppingToken);
         var published = batch.Where((_, i) => results[i] is null).Select(e => e.RowId).ToArray();
         var failure = results.FirstOrDefault(r => r is not null);
         if (failure is not null)

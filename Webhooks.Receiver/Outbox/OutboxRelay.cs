@@ -82,7 +82,7 @@ public sealed partial class OutboxRelay(
         }
 
         // All publishes of the round are in flight together; their confirms arrive pipelined.
-        var results = await Task.WhenAll(rows.Select(row => publisher.PublishAsync(row.ToMessage(), row.MessageId, row.TraceParent, EventPublisher.Relay, cancellationToken)));
+        var results = await publisher.PublishAsync([.. rows.Select(row => new OutgoingEvent(row.ToMessage(), row.MessageId, row.TraceParent))], EventPublisher.Relay, cancellationToken);
         var published = rows.Where((_, i) => results[i] is null).Select(r => r.Id).ToArray();
         var failed = rows.Where((_, i) => results[i] is not null).Select(r => r.Id).ToArray();
 
