@@ -36,6 +36,13 @@ public static class TelemetryExtensions
                 {
                     tracing.AddOtlpExporter();
                 }
+                else
+                {
+                    // Nowhere to send spans: record none. Context still propagates (an event's stored
+                    // trace parent and the broker hop keep working), and a test or an operator who
+                    // adds an exporter sets a sampler with it.
+                    tracing.SetSampler(new AlwaysOffSampler());
+                }
             })
             .WithMetrics(metrics =>
             {

@@ -26,9 +26,9 @@ public class EndToEndTraceTests
             }
         }
 
-        await using var receiver = new ReceiverFactory(services: s => s.ConfigureOpenTelemetryTracerProvider(t => t.AddInMemoryExporter(receiverSpans)));
+        await using var receiver = new ReceiverFactory(services: s => s.ConfigureOpenTelemetryTracerProvider(t => t.SetSampler(new AlwaysOnSampler()).AddInMemoryExporter(receiverSpans)));
         await using var schema = await ProcessorSchema.CreateAsync();
-        await using var processor = new ProcessorFactory(schema.ConnectionString, exchange: receiver.Exchange, services: s => s.ConfigureOpenTelemetryTracerProvider(t => t.AddInMemoryExporter(processorSpans))).Start();
+        await using var processor = new ProcessorFactory(schema.ConnectionString, exchange: receiver.Exchange, services: s => s.ConfigureOpenTelemetryTracerProvider(t => t.SetSampler(new AlwaysOnSampler()).AddInMemoryExporter(processorSpans))).Start();
         {
             using var client = receiver.CreateClient();
             var id = TestEvents.NewEventId();
