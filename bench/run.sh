@@ -9,10 +9,13 @@
 # Then (c) again at half its maximum rate for the latency target.
 #
 #   bench/run.sh [--duration SECONDS] [--connections N] [--threads N] [--store-rows N]
-#                [--e2e-seconds N] [--e2e-rate R] [--out FILE]
+#                [--e2e-seconds N] [--e2e-rate R] [--soak-seconds N] [--warmup SECONDS] [--out FILE]
 #
 # --store-rows N: after measuring (c) on an empty store, fill it with N older events and measure
 # (c) again, to show whether the cost stays flat as the store grows.
+# --soak-seconds N: after the half-rate run, keep (c) at that rate for N seconds (600 for the
+# issue's 10 minutes) and sample the receiver's resident memory every 10 s: is it flat?
+# --warmup: seconds of load before each measured run (default 10), so that the JIT's tiers settle.
 # End to end: the receiver and the processor together, a paced load for --e2e-seconds (default 60)
 # at --e2e-rate events/s (default: half of (c)'s maximum); then events/s from POST to order update,
 # the lag (received_at to processed_at) and whether a backlog was left.
@@ -30,6 +33,9 @@ OUT="$REPO/bench/RESULTS.md"
 STORE_ROWS=0
 E2E_SECONDS=60
 E2E_RATE=0
+SOAK_SECONDS=0
+SOAK_LINE=""
+WARMUP=10
 while [ $# -gt 0 ]; do
     case "$1" in
         --duration) DURATION="$2"; shift 2 ;;
@@ -38,6 +44,8 @@ while [ $# -gt 0 ]; do
         --store-rows) STORE_ROWS="$2"; shift 2 ;;
         --e2e-seconds) E2E_SECONDS="$2"; shift 2 ;;
         --e2e-rate) E2E_RATE="$2"; shift 2 ;;
+        --soak-seconds) SOAK_SECONDS="$2"; shift 2 ;;
+        --warmup) WARMUP="$2"; shift 2 ;;
         --out) OUT="$2"; shift 2 ;;
         *) echo "unknown option $1" >&2; exit 2 ;;
     esac
@@ -164,8 +172,8 @@ for name in bare naive ours; do
     port=$((port + 1))
     log "$name: starting"
     start_server "$name" "$port"
-    log "$name: warm-up 5 s"
-    run_load "$name" "$port" 5 "$CONNECTIONS" 0 "${RUN_ID}w${name}"
+    log "$name: warm-up ${WARMUP} s"
+    run_load "$name" "$port" "$WARMUP" "$CONNECTIONS" 0 "${RUN_ID}w${name}"
     log "$name: measuring ${DURATION} s with $CONNECTIONS connections"
     run_load "$name" "$port" "$DURATION" "$CONNECTIONS" 0 "${RUN_ID}${name}"
     RPS[$name]="$R_RPS"
@@ -190,6 +198,19 @@ for name in bare naive ours; do
         log "ours: paced run near half the maximum (~$half/s: $paced_connections connections, ${delay} ms apart)"
         run_load "$name" "$port" "$DURATION" "$paced_connections" "$delay" "${RUN_ID}half"
         ROWS+=("| (ours, half rate) | $R_RPS | $(ms "$R_P50") | $(ms "$R_P99") | $(ms "$R_P999") | $R_CPU_SERVER_US | $R_CPU_PG_US | $R_CPU_MQ_US | $R_CPU_MACHINE_US | $R_RSS | $R_OK / $R_REQUESTS | |")
+        if [ "$SOAK_SECONDS" -gt 0 ]; then
+            log "ours: soak, ${SOAK_SECONDS} s at the half rate, resident memory sampled every 10 s"
+            ( while kill -0 "$SERVER_PID" 2>/dev/null; do
+                  awk '/VmRSS/ { printf "%.0f\n", $2 / 1024 }' "/proc/$SERVER_PID/status"; sleep 10
+              done ) >"$WORK/soak-rss.txt" &
+            sampler=$!
+            run_load "$name" "$port" "$SOAK_SECONDS" "$paced_connections" "$delay" "${RUN_ID}soak"
+            kill "$sampler" 2>/dev/null || true; wait "$sampler" 2>/dev/null || true
+            ROWS+=("| (ours, half rate, ${SOAK_SECONDS} s soak) | $R_RPS | $(ms "$R_P50") | $(ms "$R_P99") | $(ms "$R_P999") | $R_CPU_SERVER_US | $R_CPU_PG_US | $R_CPU_MQ_US | $R_CPU_MACHINE_US | $R_RSS | $R_OK / $R_REQUESTS | |")
+            SOAK_LINE="$(awk -v s="$SOAK_SECONDS" '{ v[NR] = $1; if ($1 > max) max = $1 } END {
+                m = int(NR / 2); printf "Soak: resident memory of (c) over %d s, sampled every 10 s: first %d MB, after 1 min %d MB, half-way %d MB, last %d MB, highest %d MB.", s, v[1], v[7], v[m], v[NR], max }' "$WORK/soak-rss.txt")"
+            log "$SOAK_LINE"
+        fi
         if [ "$STORE_ROWS" -gt 0 ]; then
             log "ours: filling the store with $STORE_ROWS older events (random keys, in chunks of 1M)"
             filled=0
@@ -249,7 +270,7 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b ? a / b : 0 }'; }
 {
     echo "## Receiver benchmark, $(date -u '+%Y-%m-%d %H:%M UTC')"
     echo
-    echo "Machine: $(nproc) cores ($(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)), $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), $(uname -sr); wrk on the same machine, $THREADS thread(s), $CONNECTIONS connections, ${DURATION} s per run after a 5 s warm-up; PostgreSQL $(psql_admin 'SHOW server_version'), synchronous_commit $(psql_admin 'SHOW synchronous_commit'); RabbitMQ with publisher confirms."
+    echo "Machine: $(nproc) cores ($(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)), $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), $(uname -sr); wrk on the same machine, $THREADS thread(s), $CONNECTIONS connections, ${DURATION} s per run after a ${WARMUP} s warm-up; PostgreSQL $(psql_admin 'SHOW server_version'), synchronous_commit $(psql_admin 'SHOW synchronous_commit'); RabbitMQ with publisher confirms."
     echo
     echo "| server | requests/s | p50 ms | p99 ms | p99.9 ms | CPU µs/event: server | PostgreSQL | RabbitMQ | whole machine | peak RSS MB | 200s / requests | stored rows |"
     echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
@@ -259,6 +280,7 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b ? a / b : 0 }'; }
     echo "Latency is wrk's, from the first byte sent to the last byte of the 200; machine CPU includes wrk, PostgreSQL and RabbitMQ."
     echo
     echo "End to end (receiver + processor, paced at ~${e2e_rate}/s for ${E2E_SECONDS} s): $E2E_SENT events accepted at $E2E_RPS/s; $E2E_PROCESSED processed at $E2E_EPS events/s from first receipt to last order update; lag from receipt to order update p50 $E2E_P50 ms, p99 $E2E_P99 ms, max $E2E_MAX ms; outbox rows left: $E2E_OUTBOX."
+    if [ -n "${SOAK_LINE:-}" ]; then echo; echo "$SOAK_LINE"; fi
 } | tee "$WORK/table.md"
 { echo; cat "$WORK/table.md"; } >>"$OUT"
 log "appended to $OUT"
