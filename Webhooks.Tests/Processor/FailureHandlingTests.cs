@@ -128,7 +128,7 @@ public class FailureHandlingTests
         FlakyOrderEventApplier? flaky = null;
         await using var processor = new ProcessorFactory(_schema.ConnectionString, Slack(), services: services =>
             services.AddSingleton<IOrderEventApplier>(sp => flaky = new FlakyOrderEventApplier(
-                new OrderEventApplier(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<TimeProvider>()),
+                sp.GetRequiredService<GroupCommitOrderApplier>(),
                 failures: 2,
                 () => new TimeoutException("The database did not answer in time (test)")))).Start();
         var orderId = TestPayments.NewOrderId();
