@@ -9,7 +9,8 @@
 # WEBHOOKS_SERVICES names another checkout's services.sh, to share its running services (a git
 # worktree would otherwise start an instance of its own, on the same ports).
 # Prints events/s from the first to the last recorded event (start-up excluded), the wall time
-# from the process start, the processor's CPU per event, and the orders by final status.
+# from the process start, the CPU per event of the processor (start-up included) and of PostgreSQL
+# (every backend on the machine), the mean events per commit, and the orders by final status.
 set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
@@ -80,7 +81,11 @@ RUN_ID="$(date +%s)"
 log "publishing $EVENTS events"
 dotnet "$BENCH_DLL" backlog "$WORK/template.json" "$RUN_ID" "$EVENTS" "$PER_ORDER" >&2
 
+# CPU ticks of every process whose command name is $1 (the postgres backends).
+ticks_of_command() { { cat /proc/[0-9]*/stat 2>/dev/null || true; } | awk -v name="($1)" '$2 == name { t += $14 + $15 } END { print t + 0 }'; }
+
 log "draining"
+pg_before="$(ticks_of_command postgres)"
 started="$(date +%s.%N)"
 start_processor
 done_count=0
@@ -91,6 +96,9 @@ for _ in $(seq 1 1200); do
 done
 finished="$(date +%s.%N)"
 cpu_ticks="$(awk '{ print $14 + $15 }' "/proc/$PROCESSOR_PID/stat")"
+pg_ticks=$(( $(ticks_of_command postgres) - pg_before ))
+[ "$pg_ticks" -ge 0 ] || pg_ticks=0
+per_commit="$(curl -sf "http://127.0.0.1:$PORT/metrics" | awk '/^webhooks_apply_batch_size_sum/ { s = $2 } /^webhooks_apply_batch_size_count/ { c = $2 } END { if (c) printf "%.1f", s / c; else print "n/a" }' || echo n/a)"
 stop_processor
 
 span="$(psql_admin "SELECT extract(epoch FROM max(processed_at) - min(processed_at)) FROM $SCHEMA.processed_events")"
@@ -98,9 +106,9 @@ statuses="$(psql_admin "SELECT string_agg(status || ' ' || n, ', ' ORDER BY stat
 dead="$("$WEBHOOKS_RABBITMQCTL" list_queues name messages 2>/dev/null | awk -v q="${QUEUE}_error" '$1 == q { print $2 }')"
 settings="$(env | grep '^Processor__' | tr '\n' ' ' || true)"
 awk -v n="$done_count" -v want="$EVENTS" -v span="$span" -v wall="$(awk -v a="$started" -v b="$finished" 'BEGIN { print b - a }')" \
-    -v ticks="$cpu_ticks" -v hz="$(getconf CLK_TCK)" -v statuses="$statuses" -v dead="${dead:-0}" -v settings="${settings:-defaults}" 'BEGIN {
-    printf "processor drain (%s): %d of %d events recorded; %.0f events/s first to last (%.1f s); %.1f s wall from process start; processor CPU %.0f us/event; orders: %s; dead-lettered: %s\n",
-        settings, n, want, (span > 0 ? n / span : 0), span, wall, n ? ticks / hz * 1e6 / n : 0, statuses, dead
+    -v ticks="$cpu_ticks" -v pg="$pg_ticks" -v per_commit="$per_commit" -v hz="$(getconf CLK_TCK)" -v statuses="$statuses" -v dead="${dead:-0}" -v settings="${settings:-defaults}" 'BEGIN {
+    printf "processor drain (%s): %d of %d events recorded; %.0f events/s first to last (%.1f s); %.1f s wall from process start; CPU us/event: processor %.0f, PostgreSQL %.0f; events per commit %s; orders: %s; dead-lettered: %s\n",
+        settings, n, want, (span > 0 ? n / span : 0), span, wall, n ? ticks / hz * 1e6 / n : 0, n ? pg / hz * 1e6 / n : 0, per_commit, statuses, dead
 }'
 [ "$done_count" -ge "$EVENTS" ] || { log "not drained; processor log:"; tail -20 "$WORK/processor.log" >&2; exit 1; }
 psql_admin "DROP SCHEMA IF EXISTS $SCHEMA CASCADE"
