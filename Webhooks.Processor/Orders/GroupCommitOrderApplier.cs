@@ -13,7 +13,7 @@ namespace Webhooks.Processor.Orders;
 /// outcome only after the commit returned: its result, its own event's failure, or the batch's.
 /// A caller cancelled while its event still waits is not applied; once taken, the outcome stands.
 /// </summary>
-public sealed partial class GroupCommitOrderApplier : BackgroundService, IOrderEventApplier
+public sealed partial class GroupCommitOrderApplier : IHostedService, IOrderEventApplier
 {
     private readonly Channel<PendingApply> _queue = Channel.CreateUnbounded<PendingApply>(new UnboundedChannelOptions { SingleReader = true });
     private readonly NpgsqlDataSource _dataSource;
@@ -21,6 +21,7 @@ public sealed partial class GroupCommitOrderApplier : BackgroundService, IOrderE
     private readonly ProcessorTelemetry _telemetry;
     private readonly TimeProvider _clock;
     private readonly ILogger<GroupCommitOrderApplier> _logger;
+    private Task? _loop;
 
     public GroupCommitOrderApplier(
         NpgsqlDataSource dataSource,
@@ -58,13 +59,29 @@ public sealed partial class GroupCommitOrderApplier : BackgroundService, IOrderE
         return await pending.Completion.Task;
     }
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) => Task.Run(ApplyLoopAsync, CancellationToken.None);
+    // Not a BackgroundService: its loop may never run when the host stops right after starting, and
+    // the events queued by then would wait forever. This loop, once started, always drains the queue.
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        _loop ??= Task.Run(ApplyLoopAsync, CancellationToken.None);
+        return Task.CompletedTask;
+    }
 
-    public override async Task StopAsync(CancellationToken cancellationToken)
+    public async Task StopAsync(CancellationToken cancellationToken)
     {
         // The consumers stop first (they were registered later); what they queued is still applied.
         _queue.Writer.TryComplete();
-        await base.StopAsync(cancellationToken);
+        if (_loop is null)
+        {
+            while (_queue.Reader.TryRead(out var pending))
+            {
+                pending.Completion.TrySetException(new ApplierStoppedException("The order applier stopped before it started; the message will be retried."));
+            }
+
+            return;
+        }
+
+        await _loop.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
 
     private async Task ApplyLoopAsync()

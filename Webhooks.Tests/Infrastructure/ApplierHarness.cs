@@ -87,7 +87,6 @@ public sealed class ApplierHarness : IAsyncDisposable
             await Applier.StopAsync(timeout.Token);
         }
 
-        Applier.Dispose();
         _listener.Dispose();
         _telemetry.Dispose();
         await _metrics.DisposeAsync();

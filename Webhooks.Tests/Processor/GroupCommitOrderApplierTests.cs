@@ -248,6 +248,33 @@ public class GroupCommitOrderApplierTests
     }
 
     [Test]
+    public async Task Stopping_AppliesWhatIsQueued_ThenRefusesNewEventsAsTransient()
+    {
+        await using var harness = await ApplierHarness.CreateAsync(_schema);
+        var queued = Enumerable.Range(0, 10).Select(_ => Event(TestPayments.NewOrderId(), OrderStatus.Paid)).ToList();
+        var calls = queued.Select(e => harness.Applier.ApplyAsync(e, CancellationToken.None)).ToList();
+
+        await harness.StartAsync();
+        await harness.Applier.StopAsync(CancellationToken.None);
+
+        Assert.That((await Task.WhenAll(calls).WaitAsync(TimeSpan.FromSeconds(30))).Select(r => r.Outcome), Is.All.EqualTo(EventOutcome.Applied));
+        var late = Assert.ThrowsAsync<ApplierStoppedException>(() => harness.Applier.ApplyAsync(Event(TestPayments.NewOrderId(), OrderStatus.Paid), CancellationToken.None));
+        Assert.That(TransientFailure.IsTransient(late!), Is.True, "retried, not dead-lettered, while the host shuts down");
+    }
+
+    [Test]
+    public async Task StoppedBeforeItStarted_QueuedCallersFailTransiently_InsteadOfWaitingForever()
+    {
+        await using var harness = await ApplierHarness.CreateAsync(_schema);
+        var call = harness.Applier.ApplyAsync(Event(TestPayments.NewOrderId(), OrderStatus.Paid), CancellationToken.None);
+
+        await harness.Applier.StopAsync(CancellationToken.None);
+
+        var failure = Assert.ThrowsAsync<ApplierStoppedException>(async () => await call.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.That(TransientFailure.IsTransient(failure!), Is.True);
+    }
+
+    [Test]
     public async Task DatabaseRefused_EveryCallerOfTheBatchFailsTransiently_ThenTheRetryApplies()
     {
         await using var proxy = new TcpProxy("127.0.0.1", new NpgsqlConnectionStringBuilder(TestEnvironment.Postgres).Port);
