@@ -129,6 +129,6 @@ public sealed partial class GroupCommitOrderApplier : IHostedService, IOrderEven
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not apply a batch of {Count} events ({ExceptionType}: {Reason}); nothing of it was committed and each event is retried")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not apply a batch of {Count} events ({ExceptionType}: {Reason}); none of it was committed and each of its messages fails with this error")]
     private partial void LogBatchFailed(int count, string exceptionType, string reason);
 }
