@@ -2,8 +2,6 @@ using System.Diagnostics;
 using System.Text;
 using MassTransit;
 using Webhooks.Contracts;
-using Webhooks.Infrastructure.Database;
-using Webhooks.Infrastructure.Messaging;
 
 namespace Webhooks.Benchmarks;
 
@@ -16,13 +14,7 @@ internal static class PublishProbe
 {
     public static async Task RunAsync(string templateFile, int count, int concurrency)
     {
-        var builder = Host.CreateApplicationBuilder();
-        builder.Logging.ClearProviders();
-        builder.Services.AddConnectionStrings();
-        builder.Services.AddOptions<BrokerOptions>().BindConfiguration(BrokerOptions.SectionName);
-        builder.Services.AddMassTransit(bus => bus.UsingRabbitMq((context, cfg) => cfg.ConfigureWebhooksHost(context)));
-        using var host = builder.Build();
-        await host.StartAsync();
+        using var host = await BenchBus.StartAsync();
         var bus = host.Services.GetRequiredService<IBus>();
         var payload = (await File.ReadAllTextAsync(templateFile)).Replace("__EVENT_ID__", "evt_probe", StringComparison.Ordinal);
 
@@ -32,19 +24,7 @@ internal static class PublishProbe
         await Task.WhenAll(Enumerable.Range(0, 200).Select(PublishAsync));
         var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var watch = Stopwatch.StartNew();
-        using var gate = new SemaphoreSlim(concurrency);
-        await Task.WhenAll(Enumerable.Range(0, count).Select(async i =>
-        {
-            await gate.WaitAsync();
-            try
-            {
-                await PublishAsync(i);
-            }
-            finally
-            {
-                gate.Release();
-            }
-        }));
+        await BenchBus.PublishManyAsync(count, concurrency, PublishAsync);
         watch.Stop();
         var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
         Console.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,

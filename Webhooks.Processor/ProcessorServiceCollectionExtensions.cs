@@ -14,7 +14,10 @@ public static class ProcessorServiceCollectionExtensions
 {
     public static IServiceCollection AddOrderProcessing(this IServiceCollection services)
     {
-        services.AddSingleton<IOrderEventApplier, OrderEventApplier>();
+        // One instance is both the applier the consumer calls and the hosted loop that commits batches.
+        services.AddSingleton<GroupCommitOrderApplier>();
+        services.AddSingleton<IOrderEventApplier>(sp => sp.GetRequiredService<GroupCommitOrderApplier>());
+        services.AddHostedService(sp => sp.GetRequiredService<GroupCommitOrderApplier>());
         return services;
     }
 

@@ -26,9 +26,8 @@ public sealed class ProcessorOptions
     public string QueueType { get; set; } = ClassicQueueType;
 
     /// <summary>
-    /// Events applied at once by one processor; each holds one database connection while it runs.
-    /// Each event waits on its own commit (fsync), so throughput is about this many commits in flight:
-    /// 8 kept the end-to-end benchmark near 400 events/s with seconds of lag on two cores.
+    /// Messages consumed at once by one processor. Their events wait together in the applier's queue
+    /// and are committed in batches (<see cref="ApplyBatchSize"/>), so this also bounds a batch.
     /// </summary>
     [Range(1, 64, ErrorMessage = "Processor__ConcurrentMessageLimit must be between 1 and 64.")]
     public int ConcurrentMessageLimit { get; set; } = 32;
@@ -36,6 +35,15 @@ public sealed class ProcessorOptions
     /// <summary>Messages the broker hands out ahead; a small multiple of the concurrency keeps consumers busy without hoarding.</summary>
     [Range(1, 1000, ErrorMessage = "Processor__PrefetchCount must be between 1 and 1000.")]
     public int PrefetchCount { get; set; } = 64;
+
+    /// <summary>
+    /// Events applied in one transaction (one commit, one fsync), each under a savepoint of its own:
+    /// a batch is whatever is waiting when the previous one has committed, up to this many, with no
+    /// timer. 64 is also PostgreSQL's cache of subtransactions per session (PGPROC_MAX_CACHED_SUBXIDS):
+    /// larger batches overflow it, which slows every session's snapshots while the batch runs.
+    /// </summary>
+    [Range(1, 1000, ErrorMessage = "Processor__ApplyBatchSize must be between 1 and 1000.")]
+    public int ApplyBatchSize { get; set; } = 64;
 
     /// <summary>The queue that turns faults (dead-lettered messages) into Slack alerts.</summary>
     public string DeadLetterAlertQueueName => $"{QueueName}-dead-letter-alerts";

@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using Npgsql;
+using Webhooks.Processor.Orders;
 
 namespace Webhooks.Processor.Messaging;
 
@@ -13,6 +14,7 @@ public static class TransientFailure
     public static bool IsTransient(Exception exception) => exception switch
     {
         PermanentEventException => false,
+        ApplierStoppedException => true,
         // Npgsql knows its own: connection failures, timeouts, serialization failures, deadlocks,
         // "too many connections", "the database system is starting up".
         NpgsqlException { IsTransient: true } => true,

@@ -12,6 +12,21 @@ internal static class ProcessedEventsTable
             new { provider, eventId },
             cancellationToken: cancellationToken));
 
+    /// <summary>Which of these (provider, event id) keys are recorded already: one query for a whole batch.</summary>
+    public static async Task<HashSet<(string Provider, string EventId)>> RecordedAsync(
+        NpgsqlConnection connection,
+        NpgsqlTransaction transaction,
+        IReadOnlyCollection<(string Provider, string EventId)> keys,
+        CancellationToken cancellationToken)
+    {
+        var rows = await connection.QueryAsync<(string, string)>(new CommandDefinition(
+            "SELECT provider, event_id FROM processed_events WHERE (provider, event_id) IN (SELECT * FROM unnest(@providers, @eventIds))",
+            new { providers = keys.Select(k => k.Provider).ToArray(), eventIds = keys.Select(k => k.EventId).ToArray() },
+            transaction,
+            cancellationToken: cancellationToken));
+        return [.. rows];
+    }
+
     /// <summary>
     /// Records the event with its outcome; false when it is recorded already, in which case the
     /// caller rolls back whatever it did to the order.

@@ -6,7 +6,7 @@ namespace Webhooks.Processor.Telemetry;
 
 /// <summary>
 /// The processor's spans and metrics (source and meter <c>Webhooks.Processor</c>): events processed by
-/// outcome, the time from receipt to order update, the dead-letter depth and the stuck orders.
+/// outcome, the time from receipt to order update, the events per commit, the dead-letter depth and the stuck orders.
 /// </summary>
 public sealed class ProcessorTelemetry : IDisposable
 {
@@ -18,9 +18,12 @@ public sealed class ProcessorTelemetry : IDisposable
     private static readonly IReadOnlyList<double> LagBuckets =
         [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900];
 
+    private static readonly IReadOnlyList<int> BatchBuckets = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1000];
+
     private readonly Meter _meter;
     private readonly Counter<long> _processed;
     private readonly Histogram<double> _lag;
+    private readonly Histogram<int> _batchSize;
     private long _deadLetterDepth;
     private long _stuckOrders;
 
@@ -29,6 +32,7 @@ public sealed class ProcessorTelemetry : IDisposable
         _meter = meterFactory.Create(Name);
         _processed = _meter.CreateCounter<long>("webhooks.events.processed", "{event}", "Events consumed, by outcome (applied, ignored, unchanged, duplicate).");
         _lag = _meter.CreateHistogram("webhooks.processing.lag", "s", "Time from an event's receipt by the receiver to its order update.", advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = LagBuckets });
+        _batchSize = _meter.CreateHistogram("webhooks.apply.batch_size", "{event}", "Events applied in one transaction (one commit).", advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = BatchBuckets });
         _meter.CreateObservableGauge("webhooks.dead_letter.depth", () => Volatile.Read(ref _deadLetterDepth), "{message}", "Messages waiting in the dead-letter queue.");
         _meter.CreateObservableGauge("webhooks.orders.stuck", () => Volatile.Read(ref _stuckOrders), "{order}", "Orders pending longer than StuckOrders__PendingThreshold.");
     }
@@ -39,6 +43,8 @@ public sealed class ProcessorTelemetry : IDisposable
         _processed.Add(1, tags);
         _lag.Record(Math.Max(0, lag.TotalSeconds), tags);
     }
+
+    public void Batched(int events) => _batchSize.Record(events);
 
     public void Sampled(long? deadLetterDepth, long? stuckOrders)
     {

@@ -70,6 +70,29 @@ public class FailureHandlingTests
     }
 
     [Test]
+    public async Task EventTheDatabaseRejects_AmongOthersInTheSameCommits_IsDeadLetteredAlone_TheOthersAreApplied()
+    {
+        await using var processor = new ProcessorFactory(_schema.ConnectionString, Slack()).Start();
+        await EventRejection.CreateAsync(_schema.ConnectionString, "evt_rejected_", PostgresErrorCodes.CheckViolation, atCommit: false);
+        var orders = Enumerable.Range(0, 40).Select(_ => TestPayments.NewOrderId()).ToList();
+        var good = orders.Select(o => TestPayments.Event("payment_intent.succeeded", o)).ToList();
+        var rejected = TestPayments.Event("charge.refunded", orders[20], eventId: "evt_rejected_" + Guid.NewGuid().ToString("N"));
+
+        await Task.WhenAll(good.Take(20).Append(rejected).Concat(good.Skip(20)).Select(m => processor.PublishAsync(m)));
+
+        Assert.That(await WaitForCountAsync(processor.ErrorQueueName, 1, TimeSpan.FromSeconds(20)), Is.EqualTo(1));
+        Assert.That(await Eventually.TrueAsync(async () => await _db.ProcessedCountAsync(good.Select(m => m.EventId)) == good.Count, TimeSpan.FromSeconds(20)), Is.True);
+        var deadLettered = (await BrokerEntities.DrainAsync(processor.ErrorQueueName)).Single();
+        Assert.Multiple(() =>
+        {
+            Assert.That(deadLettered.Body, Does.Contain(rejected.EventId));
+            Assert.That(Header(deadLettered.Properties.Headers!, "MT-Fault-ExceptionType"), Does.EndWith("PostgresException"));
+        });
+        Assert.That(await _db.OutcomeAsync(rejected.EventId), Is.Null);
+        Assert.That(await _db.StatusAsync(orders[20]), Is.EqualTo("paid"), "the rejected refund left nothing behind");
+    }
+
+    [Test]
     public async Task UnknownEventType_EvenWithAnUnreadablePayload_IsIgnored_NotDeadLettered_NoSlackPost()
     {
         await using var processor = new ProcessorFactory(_schema.ConnectionString, Slack()).Start();
@@ -128,7 +151,7 @@ public class FailureHandlingTests
         FlakyOrderEventApplier? flaky = null;
         await using var processor = new ProcessorFactory(_schema.ConnectionString, Slack(), services: services =>
             services.AddSingleton<IOrderEventApplier>(sp => flaky = new FlakyOrderEventApplier(
-                new OrderEventApplier(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<TimeProvider>()),
+                sp.GetRequiredService<GroupCommitOrderApplier>(),
                 failures: 2,
                 () => new TimeoutException("The database did not answer in time (test)")))).Start();
         var orderId = TestPayments.NewOrderId();

@@ -13,6 +13,8 @@ public class ProcessorStartupTests
     [TestCase("Processor:QueueName", "no spaces allowed", "Processor__QueueName")]
     [TestCase("ConnectionStrings:RabbitMq", "http://localhost/", "ConnectionStrings__RabbitMq")]
     [TestCase("Processor:QueueType", "mirrored", "Processor__QueueType")]
+    [TestCase("Processor:ApplyBatchSize", "0", "Processor__ApplyBatchSize")]
+    [TestCase("Processor:ApplyBatchSize", "1001", "Processor__ApplyBatchSize")]
     public async Task BadSetting_StopsTheProcessAtStart_NamingIt(string key, string value, string named)
     {
         await using var processor = new ProcessorFactory(TestEnvironment.Postgres, new Dictionary<string, string?> { [key] = value });

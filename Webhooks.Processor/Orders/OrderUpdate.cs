@@ -3,38 +3,25 @@ using Npgsql;
 namespace Webhooks.Processor.Orders;
 
 /// <summary>
-/// One transaction per event: the order row is locked (so two events for one order on two
-/// consumers cannot interleave), moved up if the event ranks higher, and the event is recorded in
-/// <c>processed_events</c> in the same commit, so a redelivery finds it and changes nothing.
+/// What one event does inside a transaction its caller owns: the order row is locked (so two events
+/// for one order on two transactions cannot interleave), moved up if the event ranks higher, and
+/// the event is recorded in <c>processed_events</c>, so a redelivery finds it and changes nothing.
 /// </summary>
-public sealed class OrderEventApplier(NpgsqlDataSource dataSource, TimeProvider timeProvider) : IOrderEventApplier
+internal static class OrderUpdate
 {
-    public async Task<ApplyResult> ApplyAsync(OrderEvent orderEvent, CancellationToken cancellationToken)
+    /// <summary>
+    /// Applies and records the event. A <see cref="EventOutcome.Duplicate"/> result means the event
+    /// was recorded already: the caller must roll back whatever this did to the order.
+    /// </summary>
+    public static async Task<ApplyResult> ApplyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, OrderEvent orderEvent, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(orderEvent);
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-
-        // The common redelivery needs no transaction; the insert at the end is what guarantees once.
-        if (await ProcessedEventsTable.ExistsAsync(connection, orderEvent.Provider, orderEvent.EventId, cancellationToken))
-        {
-            return new ApplyResult(EventOutcome.Duplicate, null, null);
-        }
-
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var now = timeProvider.GetUtcNow();
         var result = orderEvent.ConcernsAnOrder
             ? await ApplyToOrderAsync(connection, transaction, orderEvent, now, cancellationToken)
             : new ApplyResult(EventOutcome.Ignored, null, null);
 
-        if (!await ProcessedEventsTable.TryRecordAsync(connection, transaction, orderEvent, result.Outcome, Detail(orderEvent, result), now, cancellationToken))
-        {
-            await transaction.RollbackAsync(CancellationToken.None);
-            return new ApplyResult(EventOutcome.Duplicate, null, null);
-        }
-
-        // Not cancellable: once the commit is sent its outcome must be known, not abandoned.
-        await transaction.CommitAsync(CancellationToken.None);
-        return result;
+        return await ProcessedEventsTable.TryRecordAsync(connection, transaction, orderEvent, result.Outcome, Detail(orderEvent, result), now, cancellationToken)
+            ? result
+            : new ApplyResult(EventOutcome.Duplicate, null, null);
     }
 
     private static async Task<ApplyResult> ApplyToOrderAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, OrderEvent orderEvent, DateTimeOffset now, CancellationToken cancellationToken)
