@@ -20,7 +20,6 @@ internal static class OrderBatch
         var keys = batch.Select(p => Key(p.Event)).Distinct().ToList();
         var recorded = await ProcessedEventsTable.RecordedAsync(connection, transaction, keys, none);
 
-        var position = 0;
         foreach (var pending in LockOrder(batch))
         {
             var key = Key(pending.Event);
@@ -31,32 +30,65 @@ internal static class OrderBatch
                 continue;
             }
 
-            var savepoint = $"event_{position++}";
-            await transaction.SaveAsync(savepoint, none);
-            try
+            // A Duplicate here was recorded by another processor's commit since the look above; its
+            // statement changed nothing.
+            await ApplyOneAsync(connection, transaction, pending, now);
+            if (pending.Result is { Outcome: not EventOutcome.Duplicate })
             {
-                pending.Result = await OrderUpdate.ApplyAsync(connection, transaction, pending.Event, now, none);
-            }
-            catch (Exception ex) when (!TransientFailure.IsTransient(ex))
-            {
-                await transaction.RollbackAsync(savepoint, none);
-                pending.Failure = ex;
-                continue;
-            }
-
-            if (pending.Result.Outcome == EventOutcome.Duplicate)
-            {
-                // Recorded by another processor's commit since the look above.
-                await transaction.RollbackAsync(savepoint, none);
-            }
-            else
-            {
-                await transaction.ReleaseAsync(savepoint, none);
                 recorded.Add(key);
             }
         }
 
         await transaction.CommitAsync(none);
+    }
+
+    /// <summary>
+    /// One round trip: SAVEPOINT, the event's statement and RELEASE. On an error the server skips the
+    /// rest, and a second round trip rolls back to the savepoint; an order created by another
+    /// transaction meanwhile is then tried once more.
+    /// </summary>
+    private static async Task ApplyOneAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, PendingApply pending, DateTimeOffset now)
+    {
+        var none = CancellationToken.None;
+        for (var attempt = 1; ; attempt++)
+        {
+            await using var round = new NpgsqlBatch(connection, transaction)
+            {
+                BatchCommands =
+                {
+                    new NpgsqlBatchCommand("SAVEPOINT event"),
+                    EventStatement.For(pending.Event, now),
+                    new NpgsqlBatchCommand("RELEASE SAVEPOINT event"),
+                },
+            };
+            try
+            {
+                // The reader skips the results without rows (SAVEPOINT): it starts on the statement's.
+                await using var reader = await round.ExecuteReaderAsync(none);
+                pending.Result = await EventStatement.ReadAsync(reader, pending.Event, none);
+                return;
+            }
+            catch (Exception ex) when (!TransientFailure.IsTransient(ex))
+            {
+                await RollBackToSavepointAsync(connection, transaction);
+                if (attempt == 1 && EventStatement.IsCreatedMeanwhile(ex))
+                {
+                    continue;
+                }
+
+                pending.Failure = ex;
+                return;
+            }
+        }
+    }
+
+    private static async Task RollBackToSavepointAsync(NpgsqlConnection connection, NpgsqlTransaction transaction)
+    {
+        await using var round = new NpgsqlBatch(connection, transaction)
+        {
+            BatchCommands = { new NpgsqlBatchCommand("ROLLBACK TO SAVEPOINT event"), new NpgsqlBatchCommand("RELEASE SAVEPOINT event") },
+        };
+        await round.ExecuteNonQueryAsync(CancellationToken.None);
     }
 
     /// <summary>

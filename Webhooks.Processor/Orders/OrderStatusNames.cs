@@ -3,6 +3,10 @@ namespace Webhooks.Processor.Orders;
 /// <summary>The text stored in <c>orders.status</c> (and allowed by its CHECK constraint).</summary>
 public static class OrderStatusNames
 {
+    /// <summary>Every status's name, lowest rank first: how SQL compares ranks (<c>array_position</c>).</summary>
+    public static IReadOnlyList<string> InRankOrder { get; } =
+        [.. Enum.GetValues<OrderStatus>().Order().Select(ToDatabaseValue)];
+
     public static string ToDatabaseValue(this OrderStatus status) => status switch
     {
         OrderStatus.Pending => "pending",

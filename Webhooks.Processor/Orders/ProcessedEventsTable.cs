@@ -26,44 +26,4 @@ internal static class ProcessedEventsTable
             cancellationToken: cancellationToken));
         return [.. rows];
     }
-
-    /// <summary>
-    /// Records the event with its outcome; false when it is recorded already, in which case the
-    /// caller rolls back whatever it did to the order.
-    /// </summary>
-    public static async Task<bool> TryRecordAsync(
-        NpgsqlConnection connection,
-        NpgsqlTransaction transaction,
-        OrderEvent orderEvent,
-        EventOutcome outcome,
-        string? detail,
-        DateTimeOffset now,
-        CancellationToken cancellationToken)
-    {
-        var inserted = await connection.ExecuteAsync(new CommandDefinition(
-            """
-            INSERT INTO processed_events (provider, event_id, event_type, order_id, outcome, detail, processed_at)
-            VALUES (@provider, @eventId, @eventType, @orderId, @outcome, @detail, @now)
-            ON CONFLICT (provider, event_id) DO NOTHING
-            """,
-            new
-            {
-                provider = orderEvent.Provider,
-                eventId = orderEvent.EventId,
-                eventType = orderEvent.EventType,
-                orderId = orderEvent.OrderId,
-                outcome = outcome switch
-                {
-                    EventOutcome.Applied => "applied",
-                    EventOutcome.Ignored => "ignored",
-                    EventOutcome.Unchanged => "unchanged",
-                    _ => throw new ArgumentOutOfRangeException(nameof(outcome), outcome, "Only applied, ignored and unchanged are recorded."),
-                },
-                detail,
-                now = now.ToUniversalTime(),
-            },
-            transaction,
-            cancellationToken: cancellationToken));
-        return inserted == 1;
-    }
 }
