@@ -5,7 +5,11 @@ using Webhooks.Contracts;
 
 namespace Webhooks.Infrastructure.Messaging;
 
-/// <summary>The one place that points MassTransit at RabbitMQ, so publisher and consumer agree on host and topology.</summary>
+/// <summary>
+/// The one place that points MassTransit at RabbitMQ (the processor, and tests that publish like the
+/// receiver). The receiver's outbox publishes without MassTransit but to the same durable fanout
+/// exchange, <see cref="BrokerOptions.EventExchange"/>, in MassTransit's envelope.
+/// </summary>
 public static class RabbitMqBusConfiguration
 {
     public static void ConfigureWebhooksHost(this IRabbitMqBusFactoryConfigurator cfg, IBusRegistrationContext context)
