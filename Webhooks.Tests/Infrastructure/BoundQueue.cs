@@ -81,15 +81,7 @@ public sealed class BoundQueue : IAsyncDisposable
 
     public static async Task<T> WithChannelAsync<T>(Func<IChannel, Task<T>> action)
     {
-        var address = TestEnvironment.RabbitMqAddress;
-        var factory = new ConnectionFactory
-        {
-            HostName = address.Host,
-            Port = address.Port,
-            VirtualHost = address.VirtualHost,
-            UserName = address.Username,
-            Password = address.Password,
-        };
+        var factory = TestEnvironment.RabbitMqAddress.CreateConnectionFactory("webhooks-tests");
         await using var connection = await factory.CreateConnectionAsync();
         await using var channel = await connection.CreateChannelAsync();
         return await action(channel);
