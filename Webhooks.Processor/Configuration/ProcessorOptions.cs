@@ -37,10 +37,10 @@ public sealed class ProcessorOptions
     public int PrefetchCount { get; set; } = 64;
 
     /// <summary>
-    /// Events applied in one transaction (one commit, one fsync), each under a savepoint of its own:
-    /// a batch is whatever is waiting when the previous one has committed, up to this many, with no
-    /// timer. 64 is also PostgreSQL's cache of subtransactions per session (PGPROC_MAX_CACHED_SUBXIDS):
-    /// larger batches overflow it, which slows every session's snapshots while the batch runs.
+    /// Most events applied in one transaction (one round trip, one commit, one fsync): a batch is
+    /// whatever is waiting when the previous one has committed, up to this many, with no timer. The
+    /// batch takes one advisory lock per order it names, so this also bounds the locks one
+    /// transaction holds (PostgreSQL's lock table has max_locks_per_transaction slots per connection).
     /// </summary>
     [Range(1, 1000, ErrorMessage = "Processor__ApplyBatchSize must be between 1 and 1000.")]
     public int ApplyBatchSize { get; set; } = 64;
