@@ -9,12 +9,15 @@
 # WEBHOOKS_SERVICES names another checkout's services.sh, to share its running services (a git
 # worktree would otherwise start an instance of its own, on the same ports).
 # Prints events/s from the first to the last recorded event (start-up excluded), the wall time
-# from the process start, the CPU per event of the processor (start-up included) and of PostgreSQL
-# (every backend on the machine), the mean events per commit, and the orders by final status.
+# from the process start, the CPU per event of the processor, of this PostgreSQL instance and of
+# this RabbitMQ node from the first recorded event to the last (start-up excluded), the mean events
+# per commit, and the orders by final status.
 set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
 cd "$REPO"
+# shellcheck source=bench/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 EVENTS=20000
 PER_ORDER=4
@@ -43,6 +46,7 @@ SCHEMA=bench_drain
 QUEUE=bench-drain
 export Broker__EventExchange=bench-drain-events
 PG_PORT="$(sed -E 's/.*Port=([0-9]+).*/\1/' <<<"$ConnectionStrings__Postgres")"
+MQ_PORT="$(sed -E 's|.*:([0-9]+)/?.*|\1|' <<<"$ConnectionStrings__RabbitMq")"
 psql_admin() { PGOPTIONS='-c client_min_messages=warning' PGPASSWORD=webhooks psql -qAt -h 127.0.0.1 -p "$PG_PORT" -U webhooks -d webhooks -v ON_ERROR_STOP=1 -c "$1"; }
 PG="${ConnectionStrings__Postgres};Search Path=$SCHEMA"
 PORT=5990
@@ -81,22 +85,26 @@ RUN_ID="$(date +%s)"
 log "publishing $EVENTS events"
 dotnet "$BENCH_DLL" backlog "$WORK/template.json" "$RUN_ID" "$EVENTS" "$PER_ORDER" >&2
 
-# CPU ticks of every process whose command name is $1 (the postgres backends).
-ticks_of_command() { { cat /proc/[0-9]*/stat 2>/dev/null || true; } | awk -v name="($1)" '$2 == name { t += $14 + $15 } END { print t + 0 }'; }
-
 log "draining"
-pg_before="$(ticks_of_command postgres)"
 started="$(date +%s.%N)"
 start_processor
 done_count=0
-for _ in $(seq 1 1200); do
-    sleep 0.5
+first_count=""
+for _ in $(seq 1 2400); do
+    sleep 0.25
     done_count="$(psql_admin "SELECT count(*) FROM $SCHEMA.processed_events")"
+    if [ -z "$first_count" ] && [ "$done_count" -gt 0 ]; then
+        # The steady state starts with the first recorded event: the process's start-up is behind it.
+        first_count="$done_count"
+        cpu_first="$(cpu_ticks_of "$PROCESSOR_PID")" pg_first="$(instance_ticks "$PG_PORT")" mq_first="$(instance_ticks "$MQ_PORT")"
+    fi
     [ "$done_count" -ge "$EVENTS" ] && break
 done
 finished="$(date +%s.%N)"
-cpu_ticks="$(awk '{ print $14 + $15 }' "/proc/$PROCESSOR_PID/stat")"
-pg_ticks=$(( $(ticks_of_command postgres) - pg_before ))
+measured=$((done_count - ${first_count:-0}))
+cpu_ticks=$(( $(cpu_ticks_of "$PROCESSOR_PID") - ${cpu_first:-0} ))
+pg_ticks=$(( $(instance_ticks "$PG_PORT") - ${pg_first:-0} ))
+mq_ticks=$(( $(instance_ticks "$MQ_PORT") - ${mq_first:-0} ))
 [ "$pg_ticks" -ge 0 ] || pg_ticks=0
 per_commit="$(curl -sf "http://127.0.0.1:$PORT/metrics" | awk '/^webhooks_apply_batch_size_sum/ { s = $2 } /^webhooks_apply_batch_size_count/ { c = $2 } END { if (c) printf "%.1f", s / c; else print "n/a" }' || echo n/a)"
 stop_processor
@@ -106,9 +114,10 @@ statuses="$(psql_admin "SELECT string_agg(status || ' ' || n, ', ' ORDER BY stat
 dead="$("$WEBHOOKS_RABBITMQCTL" list_queues name messages 2>/dev/null | awk -v q="${QUEUE}_error" '$1 == q { print $2 }')"
 settings="$(env | grep '^Processor__' | tr '\n' ' ' || true)"
 awk -v n="$done_count" -v want="$EVENTS" -v span="$span" -v wall="$(awk -v a="$started" -v b="$finished" 'BEGIN { print b - a }')" \
-    -v ticks="$cpu_ticks" -v pg="$pg_ticks" -v per_commit="$per_commit" -v hz="$(getconf CLK_TCK)" -v statuses="$statuses" -v dead="${dead:-0}" -v settings="${settings:-defaults}" 'BEGIN {
-    printf "processor drain (%s): %d of %d events recorded; %.0f events/s first to last (%.1f s); %.1f s wall from process start; CPU us/event: processor %.0f, PostgreSQL %.0f; events per commit %s; orders: %s; dead-lettered: %s\n",
-        settings, n, want, (span > 0 ? n / span : 0), span, wall, n ? ticks / hz * 1e6 / n : 0, n ? pg / hz * 1e6 / n : 0, per_commit, statuses, dead
+    -v cpu="$(us_per "$cpu_ticks" "$measured")" -v pg="$(us_per "$pg_ticks" "$measured")" -v mq="$(us_per "$mq_ticks" "$measured")" \
+    -v per_commit="$per_commit" -v statuses="$statuses" -v dead="${dead:-0}" -v settings="${settings:-defaults}" 'BEGIN {
+    printf "processor drain (%s): %d of %d events recorded; %.0f events/s first to last (%.1f s); %.1f s wall from process start; CPU us/event after the first: processor %d, PostgreSQL %d, RabbitMQ %d; events per commit %s; orders: %s; dead-lettered: %s\n",
+        settings, n, want, (span > 0 ? n / span : 0), span, wall, cpu, pg, mq, per_commit, statuses, dead
 }'
 [ "$done_count" -ge "$EVENTS" ] || { log "not drained; processor log:"; tail -20 "$WORK/processor.log" >&2; exit 1; }
 psql_admin "DROP SCHEMA IF EXISTS $SCHEMA CASCADE"

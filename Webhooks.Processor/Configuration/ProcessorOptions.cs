@@ -45,6 +45,22 @@ public sealed class ProcessorOptions
     [Range(1, 1000, ErrorMessage = "Processor__ApplyBatchSize must be between 1 and 1000.")]
     public int ApplyBatchSize { get; set; } = 64;
 
+    /// <summary>
+    /// How long a message is retried in process (exponential, jittered delays, at most 30 s apart)
+    /// on a transient failure before it goes back to its queue. Never to the dead-letter queue: an
+    /// outage of any length only delays processing.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00", ErrorMessage = "Processor__RetryBudget must be between 00:00:01 and 01:00:00.")]
+    public TimeSpan RetryBudget { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// How long the processor stops taking messages when transient failures persist (MassTransit's
+    /// kill switch), before it tries again: spares a recovering database a stampede, and loses little
+    /// time once it is back.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00", ErrorMessage = "Processor__PauseAfterFailures must be between 00:00:01 and 01:00:00.")]
+    public TimeSpan PauseAfterFailures { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>The queue that turns faults (dead-lettered messages) into Slack alerts.</summary>
     public string DeadLetterAlertQueueName => $"{QueueName}-dead-letter-alerts";
 

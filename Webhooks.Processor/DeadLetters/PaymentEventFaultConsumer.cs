@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using Webhooks.Contracts;
 using Webhooks.Processor.Configuration;
+using Webhooks.Processor.Messaging;
 
 namespace Webhooks.Processor.DeadLetters;
 
@@ -25,6 +26,13 @@ public sealed class PaymentEventFaultConsumer(
         ArgumentNullException.ThrowIfNull(context);
         var fault = context.Message;
         var exception = fault.Exceptions?.FirstOrDefault();
+        if (exception?.ExceptionType == typeof(TransientEventException).FullName)
+        {
+            // Published when the retry budget ran out on a transient failure: the message went back
+            // to its queue, not to the dead-letter queue, so there is nothing to alert.
+            return;
+        }
+
         var reason = exception?.Message ?? "no reason was given";
 
         await using var connection = await dataSource.OpenConnectionAsync(context.CancellationToken);

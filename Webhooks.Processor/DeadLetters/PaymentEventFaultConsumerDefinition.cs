@@ -7,14 +7,17 @@ namespace Webhooks.Processor.DeadLetters;
 
 /// <summary>
 /// A queue of its own for the faults, so that alerts wait in the broker while the database is away,
-/// with the same transient-only retries as the main consumer.
+/// with the same failure handling as the main consumer: an outage of any length loses no alert.
 /// </summary>
 public sealed class PaymentEventFaultConsumerDefinition : ConsumerDefinition<PaymentEventFaultConsumer>
 {
+    private readonly ProcessorOptions _options;
+
     public PaymentEventFaultConsumerDefinition(IOptions<ProcessorOptions> options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        EndpointName = options.Value.DeadLetterAlertQueueName;
+        _options = options.Value;
+        EndpointName = _options.DeadLetterAlertQueueName;
         ConcurrentMessageLimit = 4;
     }
 
@@ -24,14 +27,6 @@ public sealed class PaymentEventFaultConsumerDefinition : ConsumerDefinition<Pay
         IRegistrationContext context)
     {
         ArgumentNullException.ThrowIfNull(endpointConfigurator);
-        endpointConfigurator.UseMessageRetry(retry =>
-        {
-            retry.Handle<Exception>(TransientFailure.IsTransient);
-            retry.Exponential(
-                PaymentEventReceivedConsumerDefinition.TransientRetryLimit,
-                PaymentEventReceivedConsumerDefinition.RetryMinInterval,
-                PaymentEventReceivedConsumerDefinition.RetryMaxInterval,
-                PaymentEventReceivedConsumerDefinition.RetryIntervalDelta);
-        });
+        endpointConfigurator.UseTransientFailureHandling(_options, context);
     }
 }

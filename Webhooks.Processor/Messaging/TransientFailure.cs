@@ -14,6 +14,7 @@ public static class TransientFailure
     public static bool IsTransient(Exception exception) => exception switch
     {
         PermanentEventException => false,
+        TransientEventException => true,
         ApplierStoppedException => true,
         // Npgsql knows its own: connection failures, timeouts, serialization failures, deadlocks,
         // "too many connections", "the database system is starting up".

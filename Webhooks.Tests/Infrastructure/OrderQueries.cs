@@ -35,6 +35,12 @@ public sealed class OrderQueries(string connectionString)
             "SELECT count(*) FROM processed_events WHERE provider = @provider AND event_id = ANY(@eventIds)", new { provider, eventIds = eventIds.ToArray() });
     }
 
+    public async Task<long> DeadLetterAlertCountAsync()
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        return await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM dead_letter_alerts");
+    }
+
     public async Task<long> DeadLetterAlertCountAsync(string eventId)
     {
         await using var connection = new NpgsqlConnection(connectionString);

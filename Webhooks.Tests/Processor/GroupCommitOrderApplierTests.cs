@@ -131,6 +131,37 @@ public class GroupCommitOrderApplierTests
     }
 
     [Test]
+    public async Task SeveralPoisonEventsScatteredInABatch_EachFaultsOnlyItsOwnCaller_EveryOtherEventIsApplied()
+    {
+        await using var harness = await ApplierHarness.CreateAsync(_schema);
+        await EventRejection.CreateAsync(_schema.ConnectionString, "evt_poison_", PostgresErrorCodes.CheckViolation, atCommit: false);
+        var events = Enumerable.Range(0, 40)
+            .Select(i => Event(TestPayments.NewOrderId(), OrderStatus.Paid, eventId: i is 3 or 21 or 39 ? "evt_poison_" + Guid.NewGuid().ToString("N") : null))
+            .ToList();
+        var calls = events.Select(e => harness.Applier.ApplyAsync(e, CancellationToken.None)).ToList();
+
+        await harness.StartAsync();
+        var outcomes = new List<string>();
+        foreach (var call in calls)
+        {
+            try
+            {
+                outcomes.Add((await call).Outcome.ToString());
+            }
+            catch (PostgresException ex)
+            {
+                outcomes.Add(ex.SqlState);
+            }
+        }
+
+        Assert.That(harness.Batches, Is.EqualTo(new[] { 40 }), "one batch, split only to find the rejected events");
+        Assert.That(outcomes.Select((o, i) => (o, i)).Where(x => x.o != nameof(EventOutcome.Applied)).Select(x => x.i), Is.EqualTo(new[] { 3, 21, 39 }));
+        Assert.That(outcomes.Where(o => o != nameof(EventOutcome.Applied)), Is.All.EqualTo(PostgresErrorCodes.CheckViolation));
+        Assert.That(await ScalarAsync("SELECT count(*) FROM orders WHERE status = 'paid'"), Is.EqualTo(37));
+        Assert.That(await ScalarAsync("SELECT count(*) FROM processed_events"), Is.EqualTo(37));
+    }
+
+    [Test]
     public async Task CommitFails_EveryCallerOfTheBatchHearsIt_NoneHearsSuccess_NothingIsKept()
     {
         await using var harness = await ApplierHarness.CreateAsync(_schema);

@@ -1,0 +1,26 @@
+# Shared by the benchmark scripts: CPU accounting per process and per server instance.
+# Source it; it defines functions only.
+
+TICKS_PER_SECOND="$(getconf CLK_TCK)"
+
+# CPU ticks (user + system) of one process.
+cpu_ticks_of() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
+
+# The pid of the process listening on TCP port $1 on this machine.
+listener_pid() { ss -Hltnp "sport = :$1" | sed -nE 's/.*pid=([0-9]+).*/\1/p' | head -n 1; }
+
+# CPU ticks of the server listening on port $1 and of all its children: one PostgreSQL instance
+# (postmaster and backends) or one RabbitMQ node, not the other instances on the machine. A backend
+# that exits takes its ticks with it; the services keep their connections pooled during a run.
+instance_ticks() {
+    local root; root="$(listener_pid "$1")"
+    [ -n "$root" ] || { echo 0; return; }
+    local total=0 pid
+    for pid in "$root" $(ps -o pid= --ppid "$root"); do
+        total=$((total + $(cpu_ticks_of "$pid")))
+    done
+    echo "$total"
+}
+
+# Microseconds of CPU per item: ticks, items.
+us_per() { awk -v t="$1" -v n="$2" -v hz="$TICKS_PER_SECOND" 'BEGIN { printf "%.0f", n ? t / hz * 1e6 / n : 0 }'; }
