@@ -3,7 +3,7 @@ namespace Webhooks.Benchmarks;
 /// <summary>
 /// <c>template</c> writes the real-shaped event body the load tool signs; <c>sink</c> binds a bounded
 /// queue to an exchange so publishes are routed; <c>bare</c> and <c>naive</c> serve the comparison
-/// endpoints; <c>backlog</c> fills the processor's queue for the drain benchmark. The receiver itself is measured as its own process.
+/// endpoints; <c>backlog</c> fills the processor's queue for the drain benchmark; <c>consume</c> measures the consume pipeline alone. The receiver itself is measured as its own process.
 /// </summary>
 public static class BenchmarkMain
 {
@@ -26,6 +26,9 @@ public static class BenchmarkMain
             case "backlog":
                 await ProcessorBacklog.FillAsync(args[1], args[2], int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture), int.Parse(args[4], System.Globalization.CultureInfo.InvariantCulture));
                 return 0;
+            case "consume":
+                await ConsumeProbe.RunAsync(args[1], args[2], args[3], int.Parse(args[4], System.Globalization.CultureInfo.InvariantCulture));
+                return 0;
             case "bare":
                 await BareServer.RunAsync(args[1..]);
                 return 0;
@@ -33,7 +36,7 @@ public static class BenchmarkMain
                 await NaiveServer.RunAsync(args[1..]);
                 return 0;
             default:
-                await Console.Error.WriteLineAsync("usage: Webhooks.Benchmarks template <fixtures-dir> <out-file> | sink <exchange> <queue> | count <schema> <id-prefix> | publish <template-file> <count> <in-flight> | backlog <template-file> <run-id> <count> <events-per-order> | bare|naive [--urls URL]");
+                await Console.Error.WriteLineAsync("usage: Webhooks.Benchmarks template <fixtures-dir> <out-file> | sink <exchange> <queue> | count <schema> <id-prefix> | publish <template-file> <count> <in-flight> | backlog <template-file> <run-id> <count> <events-per-order> | consume declare|raw|single|batch <exchange> <queue> <count> | bare|naive [--urls URL]");
                 return 2;
         }
     }
