@@ -9,8 +9,10 @@
 # Then (c) again at half its maximum rate for the latency target.
 #
 #   bench/run.sh [--duration SECONDS] [--connections N] [--threads N] [--store-rows N]
-#                [--e2e-seconds N] [--e2e-rate R] [--soak-seconds N] [--warmup SECONDS] [--out FILE]
+#                [--e2e-seconds N] [--e2e-rate R] [--burst-seconds N] [--soak-seconds N]
+#                [--warmup SECONDS] [--stages receiver,e2e,burst] [--out FILE]
 #
+# --stages: which parts to run (default all three); e2e and burst without receiver need --e2e-rate.
 # --store-rows N: after measuring (c) on an empty store, fill it with N older events and measure
 # (c) again, to show whether the cost stays flat as the store grows.
 # --soak-seconds N: after the half-rate run, keep (c) at that rate for N seconds (600 for the
@@ -18,13 +20,19 @@
 # --warmup: seconds of load before each measured run (default 10), so that the JIT's tiers settle.
 # End to end: the receiver and the processor together, a paced load for --e2e-seconds (default 60)
 # at --e2e-rate events/s (default: half of (c)'s maximum); then events/s from POST to order update,
-# the lag (received_at to processed_at) and whether a backlog was left.
+# the lag (received_at to processed_at) and whether a backlog was left, the lag's p99 minute by
+# minute (is it flat?), and the CPU per event of receiver, processor, PostgreSQL and RabbitMQ.
+# Burst: then the receiver at full speed for --burst-seconds (default 20) while the processor runs:
+# how long after the burst's end is the last of its orders updated?
 #
 # Prints a table and writes it, with the machine's description, to bench/RESULTS.md (or --out).
 set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
 cd "$REPO"
+# shellcheck source=bench/lib.sh
+source "$REPO/bench/lib.sh"
+stage() { [[ ",$STAGES," == *",$1,"* ]]; }
 
 DURATION=20
 CONNECTIONS=64
@@ -36,6 +44,8 @@ E2E_RATE=0
 SOAK_SECONDS=0
 SOAK_LINE=""
 WARMUP=10
+BURST_SECONDS=20
+STAGES="receiver,e2e,burst"
 while [ $# -gt 0 ]; do
     case "$1" in
         --duration) DURATION="$2"; shift 2 ;;
@@ -46,6 +56,8 @@ while [ $# -gt 0 ]; do
         --e2e-rate) E2E_RATE="$2"; shift 2 ;;
         --soak-seconds) SOAK_SECONDS="$2"; shift 2 ;;
         --warmup) WARMUP="$2"; shift 2 ;;
+        --burst-seconds) BURST_SECONDS="$2"; shift 2 ;;
+        --stages) STAGES="$2"; shift 2 ;;
         --out) OUT="$2"; shift 2 ;;
         *) echo "unknown option $1" >&2; exit 2 ;;
     esac
@@ -54,10 +66,12 @@ done
 log() { printf '[bench] %s\n' "$*" >&2; }
 
 command -v wrk >/dev/null || { log "installing wrk"; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
-"$REPO/deploy/local/services.sh" start
-eval "$("$REPO/deploy/local/services.sh" env)"
+SERVICES="${WEBHOOKS_SERVICES:-$REPO/deploy/local/services.sh}"
+"$SERVICES" start
+eval "$("$SERVICES" env)"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
+LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)"
 log "building (Release)"
 dotnet build Webhooks.sln -c Release -v quiet -nologo >/dev/null
 BENCH_DLL="$REPO/Webhooks.Benchmarks/bin/Release/net10.0/Webhooks.Benchmarks.dll"
@@ -78,14 +92,11 @@ trap cleanup EXIT
 dotnet "$BENCH_DLL" template "$REPO/Webhooks.Tests/Fixtures/Stripe" "$BENCH_TEMPLATE"
 
 PG_PORT="$(sed -E 's/.*Port=([0-9]+).*/\1/' <<<"$ConnectionStrings__Postgres")"
+MQ_PORT="$(sed -E 's|.*:([0-9]+)/?.*|\1|' <<<"$ConnectionStrings__RabbitMq")"
 psql_admin() { PGPASSWORD=webhooks psql -qAt -h 127.0.0.1 -p "$PG_PORT" -U webhooks -d webhooks -v ON_ERROR_STOP=1 -c "$1"; }
 
-cpu_ticks_of() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 machine_ticks() { awk '/^cpu / { print $2 + $3 + $4 + $5 + $6 + $7 + $8 }' /proc/stat; }
-# CPU ticks of every process whose command name is $1 (postgres backends, the broker's beam.smp).
-ticks_of_command() { { cat /proc/[0-9]*/stat 2>/dev/null || true; } | awk -v name="($1)" '$2 == name { t += $14 + $15 } END { print t + 0 }'; }
 peak_rss_mb() { awk '/VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status"; }
-TICKS_PER_SECOND="$(getconf CLK_TCK)"
 
 start_server() { # name port
     local name="$1" port="$2" schema="bench_$1"
@@ -137,13 +148,16 @@ stop_server() {
 # run_load name port seconds connections delay_ms -> sets R_* variables
 run_load() {
     local name="$1" port="$2" seconds="$3" connections="$4" delay="$5" run="$6"
-    local before_server before_machine before_pg before_mq
+    local before_server before_machine before_pg before_mq before_processor=0
     before_server="$(cpu_ticks_of "$SERVER_PID")"
     before_machine="$(machine_ticks)"
-    before_pg="$(ticks_of_command postgres)"
-    before_mq="$(ticks_of_command beam.smp)"
+    before_pg="$(instance_ticks "$PG_PORT")"
+    before_mq="$(instance_ticks "$MQ_PORT")"
+    [ -z "$PROCESSOR_PID" ] || before_processor="$(cpu_ticks_of "$PROCESSOR_PID")"
+    R_STARTED="$(date +%s.%N)"
     BENCH_RUN="$run" BENCH_DELAY_MS="$delay" wrk -t "$THREADS" -c "$connections" -d "${seconds}s" --timeout 10s \
         -s "$REPO/bench/signed-events.lua" "http://127.0.0.1:$port" >"$WORK/wrk-$run.txt" 2>&1 || true
+    R_ENDED="$(date +%s.%N)"
     local result; result="$(grep BENCH_RESULT "$WORK/wrk-$run.txt" || true)"
     [ -n "$result" ] || { log "wrk failed:"; cat "$WORK/wrk-$run.txt" >&2; exit 1; }
     field() { sed -E "s/.* $1=([^ ]+).*/\1/" <<<"$result"; }
@@ -151,10 +165,12 @@ run_load() {
     R_RPS="$(field rps)"; R_P50="$(field p50_us)"; R_P99="$(field p99_us)"; R_P999="$(field p999_us)"
     local server_ticks=$(( $(cpu_ticks_of "$SERVER_PID") - before_server ))
     local machine_ticks_used=$(( $(machine_ticks) - before_machine ))
-    local pg_ticks=$(( $(ticks_of_command postgres) - before_pg ))
+    local pg_ticks=$(( $(instance_ticks "$PG_PORT") - before_pg ))
     # A backend that exits during the run takes its ticks with it: never report less than nothing.
     [ "$pg_ticks" -ge 0 ] || pg_ticks=0
-    local mq_ticks=$(( $(ticks_of_command beam.smp) - before_mq ))
+    local mq_ticks=$(( $(instance_ticks "$MQ_PORT") - before_mq ))
+    R_CPU_PROCESSOR_US=0
+    [ -z "$PROCESSOR_PID" ] || R_CPU_PROCESSOR_US="$(us_per $(( $(cpu_ticks_of "$PROCESSOR_PID") - before_processor )) "$R_REQUESTS")"
     R_CPU_SERVER_US="$(awk -v t="$server_ticks" -v hz="$TICKS_PER_SECOND" -v n="$R_REQUESTS" 'BEGIN { printf "%.0f", n ? t / hz * 1e6 / n : 0 }')"
     R_CPU_MACHINE_US="$(awk -v t="$machine_ticks_used" -v hz="$TICKS_PER_SECOND" -v n="$R_REQUESTS" 'BEGIN { printf "%.0f", n ? t / hz * 1e6 / n : 0 }')"
     R_CPU_PG_US="$(awk -v t="$pg_ticks" -v hz="$TICKS_PER_SECOND" -v n="$R_REQUESTS" 'BEGIN { printf "%.0f", n ? t / hz * 1e6 / n : 0 }')"
@@ -168,7 +184,9 @@ ROWS=()
 declare -A RPS
 RUN_ID="$(date +%s)"
 port=5190
-for name in bare naive ours; do
+RECEIVER_STAGES="bare naive ours"
+stage receiver || RECEIVER_STAGES=""
+for name in $RECEIVER_STAGES; do
     port=$((port + 1))
     log "$name: starting"
     start_server "$name" "$port"
@@ -232,54 +250,91 @@ for name in bare naive ours; do
     stop_server
 done
 
-# End to end: receiver and processor together, paced.
-port=$((port + 1))
+
+# End to end: receiver and processor together, paced, then a burst at full speed.
+port=$((port + 4))
 e2e_rate="$E2E_RATE"
-[ "$e2e_rate" -gt 0 ] 2>/dev/null || e2e_rate="$(awk -v r="${RPS[ours]}" 'BEGIN { printf "%.0f", r / 2 }')"
-log "end to end: receiver + processor, ${E2E_SECONDS} s at ~${e2e_rate} events/s"
-start_server e2e "$port"
-e2e_connections=32
-e2e_delay="$(awk -v c="$e2e_connections" -v r="$e2e_rate" 'BEGIN { d = int(c * 1000 / r); if (d < 1) d = 1; print d }')"
-run_load e2e "$port" "$E2E_SECONDS" "$e2e_connections" "$e2e_delay" "${RUN_ID}e2e"
-E2E_SENT="$R_OK"
-E2E_RPS="$R_RPS"
-e2e_query() {
-    psql_admin "SET search_path = bench_e2e; $1"
+[ "$e2e_rate" -gt 0 ] 2>/dev/null || e2e_rate="$(awk -v r="${RPS[ours]:-0}" 'BEGIN { printf "%.0f", r / 2 }')"
+E2E_LINES=()
+e2e_query() { psql_admin "SET search_path = bench_e2e; $1"; }
+# Waits (up to $2 seconds) until every stored event of run $1 is processed; prints how many are left.
+wait_processed() {
+    local left=""
+    for _ in $(seq 1 "$2"); do
+        left="$(e2e_query "SELECT count(*) FROM webhook_events e WHERE e.event_id LIKE 'evt_bench_$1_%' AND NOT EXISTS (SELECT 1 FROM processed_events p WHERE p.provider = e.provider AND p.event_id = e.event_id);")"
+        [ "$left" = 0 ] && break
+        sleep 1
+    done
+    echo "$left"
 }
-# Give the processor up to a minute to finish what was accepted, then measure.
-for _ in $(seq 1 60); do
-    left="$(e2e_query "SELECT count(*) FROM webhook_events e WHERE e.event_id LIKE 'evt_bench_${RUN_ID}e2e_%' AND NOT EXISTS (SELECT 1 FROM processed_events p WHERE p.provider = e.provider AND p.event_id = e.event_id);")"
-    [ "$left" = 0 ] && break
-    sleep 1
-done
-E2E_STATS="$(e2e_query "SELECT count(*) || ' ' ||
-        round((count(*) / greatest(extract(epoch FROM max(p.processed_at) - min(e.received_at)), 0.001))::numeric, 0) || ' ' ||
-        round((percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM p.processed_at - e.received_at)) * 1000)::numeric, 1) || ' ' ||
-        round((percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM p.processed_at - e.received_at)) * 1000)::numeric, 1) || ' ' ||
-        round((max(extract(epoch FROM p.processed_at - e.received_at)) * 1000)::numeric, 1)
-    FROM webhook_events e JOIN processed_events p ON p.provider = e.provider AND p.event_id = e.event_id
-    WHERE e.event_id LIKE 'evt_bench_${RUN_ID}e2e_%';")"
-E2E_OUTBOX="$(e2e_query "SELECT count(*) FROM event_outbox;")"
-read -r E2E_PROCESSED E2E_EPS E2E_P50 E2E_P99 E2E_MAX <<<"$E2E_STATS"
-stop_server
-kill "$PROCESSOR_PID" 2>/dev/null || true
-wait "$PROCESSOR_PID" 2>/dev/null || true
-PROCESSOR_PID=""
+if stage e2e || stage burst; then
+    start_server e2e "$port"
+fi
+if stage e2e; then
+    [ "$e2e_rate" -gt 0 ] || { log "end to end needs --e2e-rate without the receiver stage"; exit 2; }
+    log "end to end: receiver + processor, ${E2E_SECONDS} s at ~${e2e_rate} events/s"
+    e2e_connections=32
+    e2e_delay="$(awk -v c="$e2e_connections" -v r="$e2e_rate" 'BEGIN { d = int(c * 1000 / r); if (d < 1) d = 1; print d }')"
+    run_load e2e "$port" "$E2E_SECONDS" "$e2e_connections" "$e2e_delay" "${RUN_ID}e2e"
+    cpu_line="CPU µs per accepted event: receiver $R_CPU_SERVER_US, processor $R_CPU_PROCESSOR_US, PostgreSQL $R_CPU_PG_US, RabbitMQ $R_CPU_MQ_US, whole machine $R_CPU_MACHINE_US"
+    E2E_SENT="$R_OK"
+    E2E_RPS="$R_RPS"
+    # Give the processor up to a minute to finish what was accepted, then measure.
+    wait_processed "${RUN_ID}e2e" 60 >/dev/null
+    E2E_STATS="$(e2e_query "SELECT count(*) || ' ' ||
+            round((count(*) / greatest(extract(epoch FROM max(p.processed_at) - min(e.received_at)), 0.001))::numeric, 0) || ' ' ||
+            round((percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM p.processed_at - e.received_at)) * 1000)::numeric, 1) || ' ' ||
+            round((percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM p.processed_at - e.received_at)) * 1000)::numeric, 1) || ' ' ||
+            round((max(extract(epoch FROM p.processed_at - e.received_at)) * 1000)::numeric, 1)
+        FROM webhook_events e JOIN processed_events p ON p.provider = e.provider AND p.event_id = e.event_id
+        WHERE e.event_id LIKE 'evt_bench_${RUN_ID}e2e_%';")"
+    # The lag's p99 for the events received in each minute of the run: a flat line, or a growing backlog?
+    E2E_MINUTES="$(e2e_query "SELECT string_agg(round(p99)::text, ', ' ORDER BY minute) FROM (
+            SELECT floor(extract(epoch FROM e.received_at - first.at) / 60) AS minute,
+                   percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM p.processed_at - e.received_at)) * 1000 AS p99
+            FROM webhook_events e JOIN processed_events p ON p.provider = e.provider AND p.event_id = e.event_id,
+                 (SELECT min(received_at) AS at FROM webhook_events WHERE event_id LIKE 'evt_bench_${RUN_ID}e2e_%') first
+            WHERE e.event_id LIKE 'evt_bench_${RUN_ID}e2e_%'
+            GROUP BY 1) m;")"
+    E2E_OUTBOX="$(e2e_query "SELECT count(*) FROM event_outbox;")"
+    read -r E2E_PROCESSED E2E_EPS E2E_P50 E2E_P99 E2E_MAX <<<"$E2E_STATS"
+    E2E_LINES+=("End to end (receiver + processor, paced at ~${e2e_rate}/s for ${E2E_SECONDS} s): $E2E_SENT events accepted at $E2E_RPS/s; $E2E_PROCESSED processed at $E2E_EPS events/s from first receipt to last order update; lag from receipt to order update p50 $E2E_P50 ms, p99 $E2E_P99 ms, max $E2E_MAX ms; p99 by minute of receipt: $E2E_MINUTES ms; outbox rows left: $E2E_OUTBOX. $cpu_line.")
+fi
+if stage burst; then
+    log "burst: the receiver at full speed for ${BURST_SECONDS} s while the processor runs"
+    run_load e2e "$port" "$BURST_SECONDS" "$CONNECTIONS" 0 "${RUN_ID}burst"
+    burst_cpu="CPU µs per accepted event: receiver $R_CPU_SERVER_US, processor $R_CPU_PROCESSOR_US (during the burst), PostgreSQL $R_CPU_PG_US, RabbitMQ $R_CPU_MQ_US"
+    left="$(wait_processed "${RUN_ID}burst" 600)"
+    BURST_STATS="$(e2e_query "SELECT count(*) || ' ' || round(extract(epoch FROM max(p.processed_at))::numeric, 3)
+        FROM webhook_events e JOIN processed_events p ON p.provider = e.provider AND p.event_id = e.event_id
+        WHERE e.event_id LIKE 'evt_bench_${RUN_ID}burst_%';")"
+    read -r BURST_PROCESSED BURST_LAST <<<"$BURST_STATS"
+    E2E_LINES+=("$(awk -v ok="$R_OK" -v rps="$R_RPS" -v s="$R_STARTED" -v e="$R_ENDED" -v last="$BURST_LAST" -v n="$BURST_PROCESSED" -v left="$left" -v cpu="$burst_cpu" 'BEGIN {
+        d = e - s
+        printf "Burst (receiver at full speed for %.1f s while the processor runs): %d events accepted at %s/s; %d processed (%s left); the last order was updated %.1f s after the burst ended, %.2fx the burst'"'"'s duration from its start. %s.", d, ok, rps, n, left, last - e, (last - s) / d, cpu }')")
+fi
+if stage e2e || stage burst; then
+    stop_server
+    kill "$PROCESSOR_PID" 2>/dev/null || true
+    wait "$PROCESSOR_PID" 2>/dev/null || true
+    PROCESSOR_PID=""
+fi
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b ? a / b : 0 }'; }
 {
-    echo "## Receiver benchmark, $(date -u '+%Y-%m-%d %H:%M UTC')"
+    echo "## Receiver benchmark, $(date -u '+%Y-%m-%d %H:%M UTC') ($(git -C "$REPO" log -1 --format=%h), stages $STAGES)"
     echo
-    echo "Machine: $(nproc) cores ($(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)), $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), $(uname -sr); wrk on the same machine, $THREADS thread(s), $CONNECTIONS connections, ${DURATION} s per run after a ${WARMUP} s warm-up; PostgreSQL $(psql_admin 'SHOW server_version'), synchronous_commit $(psql_admin 'SHOW synchronous_commit'); RabbitMQ with publisher confirms."
-    echo
-    echo "| server | requests/s | p50 ms | p99 ms | p99.9 ms | CPU µs/event: server | PostgreSQL | RabbitMQ | whole machine | peak RSS MB | 200s / requests | stored rows |"
-    echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
-    printf '%s\n' "${ROWS[@]}"
-    echo
-    echo "(c) reaches $(ratio "${RPS[ours]}" "${RPS[bare]}")x of (a)'s requests per second ($(awk -v a="${RPS[ours]}" -v b="${RPS[bare]}" 'BEGIN { printf "%.0f%%", a / b * 100 }')) and $(ratio "${RPS[ours]}" "${RPS[naive]}")x (b)'s."
-    echo "Latency is wrk's, from the first byte sent to the last byte of the 200; machine CPU includes wrk, PostgreSQL and RabbitMQ."
-    echo
-    echo "End to end (receiver + processor, paced at ~${e2e_rate}/s for ${E2E_SECONDS} s): $E2E_SENT events accepted at $E2E_RPS/s; $E2E_PROCESSED processed at $E2E_EPS events/s from first receipt to last order update; lag from receipt to order update p50 $E2E_P50 ms, p99 $E2E_P99 ms, max $E2E_MAX ms; outbox rows left: $E2E_OUTBOX."
+    echo "Machine: $(nproc) cores ($(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)), $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), $(uname -sr), load average before the run $LOAD_BEFORE; wrk on the same machine, $THREADS thread(s), $CONNECTIONS connections, ${DURATION} s per run after a ${WARMUP} s warm-up; PostgreSQL $(psql_admin 'SHOW server_version'), synchronous_commit $(psql_admin 'SHOW synchronous_commit'); RabbitMQ with publisher confirms."
+    if stage receiver; then
+        echo
+        echo "| server | requests/s | p50 ms | p99 ms | p99.9 ms | CPU µs/event: server | PostgreSQL | RabbitMQ | whole machine | peak RSS MB | 200s / requests | stored rows |"
+        echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
+        printf '%s\n' "${ROWS[@]}"
+        echo
+        echo "(c) reaches $(ratio "${RPS[ours]}" "${RPS[bare]}")x of (a)'s requests per second ($(awk -v a="${RPS[ours]}" -v b="${RPS[bare]}" 'BEGIN { printf "%.0f%%", a / b * 100 }')) and $(ratio "${RPS[ours]}" "${RPS[naive]}")x (b)'s."
+        echo "Latency is wrk's, from the first byte sent to the last byte of the 200; machine CPU includes wrk, PostgreSQL and RabbitMQ."
+    fi
+    for line in "${E2E_LINES[@]}"; do echo; echo "$line"; done
     if [ -n "${SOAK_LINE:-}" ]; then echo; echo "$SOAK_LINE"; fi
 } | tee "$WORK/table.md"
 { echo; cat "$WORK/table.md"; } >>"$OUT"
