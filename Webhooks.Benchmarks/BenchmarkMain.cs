@@ -29,6 +29,9 @@ public static class BenchmarkMain
             case "consume":
                 await ConsumeProbe.RunAsync(args[1], args[2], args[3], int.Parse(args[4], System.Globalization.CultureInfo.InvariantCulture));
                 return 0;
+            case "apply":
+                await ApplyProbe.RunAsync(args[1], int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture), int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture));
+                return 0;
             case "bare":
                 await BareServer.RunAsync(args[1..]);
                 return 0;
@@ -36,7 +39,7 @@ public static class BenchmarkMain
                 await NaiveServer.RunAsync(args[1..]);
                 return 0;
             default:
-                await Console.Error.WriteLineAsync("usage: Webhooks.Benchmarks template <fixtures-dir> <out-file> | sink <exchange> <queue> | count <schema> <id-prefix> | publish <template-file> <count> <in-flight> | backlog <template-file> <run-id> <count> <events-per-order> | consume declare|raw|single|batch <exchange> <queue> <count> | bare|naive [--urls URL]");
+                await Console.Error.WriteLineAsync("usage: Webhooks.Benchmarks template <fixtures-dir> <out-file> | sink <exchange> <queue> | count <schema> <id-prefix> | publish <template-file> <count> <in-flight> | backlog <template-file> <run-id> <count> <events-per-order> | consume declare|raw|single|batch <exchange> <queue> <count> | apply <schema> <count> <concurrency> | bare|naive [--urls URL]");
                 return 2;
         }
     }

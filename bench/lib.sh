@@ -10,12 +10,13 @@ cpu_ticks_of() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0
 listener_pid() { ss -Hltnp "sport = :$1" | sed -nE 's/.*pid=([0-9]+).*/\1/p' | head -n 1; }
 
 # CPU ticks of the server listening on port $1 and of all its children: one PostgreSQL instance
-# (postmaster and backends) or one RabbitMQ node, not the other instances on the machine. A backend
-# that exits takes its ticks with it; the services keep their connections pooled during a run.
+# (postmaster and backends) or one RabbitMQ node, not the other instances on the machine. The
+# children that have exited count too: their parent has reaped them (cutime and cstime).
 instance_ticks() {
     local root; root="$(listener_pid "$1")"
     [ -n "$root" ] || { echo 0; return; }
-    local total=0 pid
+    local total pid
+    total="$(awk '{ print $16 + $17 }' "/proc/$root/stat" 2>/dev/null || echo 0)"
     for pid in "$root" $(ps -o pid= --ppid "$root"); do
         total=$((total + $(cpu_ticks_of "$pid")))
     done
