@@ -1,6 +1,6 @@
 using System.Net.Sockets;
 using Npgsql;
-using Webhooks.Processor.Orders;
+using Webhooks.Infrastructure.Batching;
 
 namespace Webhooks.Processor.Messaging;
 
@@ -15,7 +15,7 @@ public static class TransientFailure
     {
         PermanentEventException => false,
         TransientEventException => true,
-        ApplierStoppedException => true,
+        GroupCommitStoppedException => true,
         // Npgsql knows its own: connection failures, timeouts, serialization failures, deadlocks,
         // "too many connections", "the database system is starting up".
         NpgsqlException { IsTransient: true } => true,

@@ -1,27 +1,25 @@
-using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Webhooks.Infrastructure.Batching;
 using Webhooks.Processor.Configuration;
 using Webhooks.Processor.Telemetry;
 
 namespace Webhooks.Processor.Orders;
 
 /// <summary>
-/// The processor's applier. Consumers queue their event; a loop takes whatever is waiting (up to
-/// <see cref="ProcessorOptions.ApplyBatchSize"/>, no timer) and applies it as one
-/// <see cref="OrderBatch"/>, so concurrent messages share one commit. Each caller hears its own
-/// outcome only after the commit returned: its result, its own event's failure, or the batch's.
-/// A caller cancelled while its event still waits is not applied; once taken, the outcome stands.
+/// The processor's applier: consumers queue their event on a <see cref="GroupCommitter{TItem, TResult}"/>,
+/// whose loop applies whatever is waiting (up to <see cref="ProcessorOptions.ApplyBatchSize"/>) as one
+/// <see cref="OrderBatch"/>, so concurrent messages share one commit. A caller cancelled while its
+/// event still waits is not applied; once taken, the outcome stands. After the stop, events are
+/// refused with <see cref="GroupCommitStoppedException"/>, which the consumer treats as transient.
 /// </summary>
-public sealed partial class GroupCommitOrderApplier : IHostedService, IOrderEventApplier
+public sealed partial class GroupCommitOrderApplier : IHostedService, IOrderEventApplier, IDisposable
 {
-    private readonly Channel<PendingApply> _queue = Channel.CreateUnbounded<PendingApply>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly GroupCommitter<OrderEvent, ApplyResult> _committer;
     private readonly NpgsqlDataSource _dataSource;
-    private readonly ProcessorOptions _options;
     private readonly ProcessorTelemetry _telemetry;
     private readonly TimeProvider _clock;
     private readonly ILogger<GroupCommitOrderApplier> _logger;
-    private Task? _loop;
 
     public GroupCommitOrderApplier(
         NpgsqlDataSource dataSource,
@@ -32,103 +30,45 @@ public sealed partial class GroupCommitOrderApplier : IHostedService, IOrderEven
     {
         ArgumentNullException.ThrowIfNull(options);
         _dataSource = dataSource;
-        _options = options.Value;
         _telemetry = telemetry;
         _clock = clock;
         _logger = logger;
+        // Unbounded: the consumer's concurrency limit already bounds how many wait here.
+        _committer = new GroupCommitter<OrderEvent, ApplyResult>(new GroupCommitOptions(options.Value.ApplyBatchSize), ApplyBatchAsync);
     }
 
-    public async Task<ApplyResult> ApplyAsync(OrderEvent orderEvent, CancellationToken cancellationToken)
+    public Task<ApplyResult> ApplyAsync(OrderEvent orderEvent, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(orderEvent);
-        cancellationToken.ThrowIfCancellationRequested();
-        var pending = new PendingApply(orderEvent);
-        // Unbounded: the consumer's concurrency limit already bounds how many wait here.
-        if (!_queue.Writer.TryWrite(pending))
-        {
-            throw new ApplierStoppedException("The order applier has stopped (the processor is shutting down); the message will be retried.");
-        }
-
-        await using var withdraw = cancellationToken.Register(() =>
-        {
-            if (pending.TryWithdraw())
-            {
-                pending.Completion.TrySetCanceled(cancellationToken);
-            }
-        });
-        return await pending.Completion.Task;
+        return _committer.Enqueue(orderEvent, withdrawOn: cancellationToken);
     }
 
-    // Not a BackgroundService: its loop may never run when the host stops right after starting, and
-    // the events queued by then would wait forever. This loop, once started, always drains the queue.
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        _loop ??= Task.Run(ApplyLoopAsync, CancellationToken.None);
+        _committer.Start();
         return Task.CompletedTask;
     }
 
-    public async Task StopAsync(CancellationToken cancellationToken)
-    {
-        // The consumers stop first (they were registered later); what they queued is still applied.
-        _queue.Writer.TryComplete();
-        if (_loop is null)
-        {
-            while (_queue.Reader.TryRead(out var pending))
-            {
-                pending.Completion.TrySetException(new ApplierStoppedException("The order applier stopped before it started; the message will be retried."));
-            }
+    // The consumers stop first (they were registered later); what they queued is still applied.
+    public Task StopAsync(CancellationToken cancellationToken) => _committer.StopAsync(cancellationToken);
 
-            return;
-        }
+    public void Dispose() => _committer.Dispose();
 
-        await _loop.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-    }
-
-    private async Task ApplyLoopAsync()
-    {
-        var batch = new List<PendingApply>(_options.ApplyBatchSize);
-        while (await _queue.Reader.WaitToReadAsync(CancellationToken.None))
-        {
-            batch.Clear();
-            while (batch.Count < _options.ApplyBatchSize && _queue.Reader.TryRead(out var pending))
-            {
-                if (pending.TryTake())
-                {
-                    batch.Add(pending);
-                }
-            }
-
-            if (batch.Count > 0)
-            {
-                await ApplyBatchAsync(batch);
-            }
-        }
-    }
-
-    private async Task ApplyBatchAsync(List<PendingApply> batch)
+    // Not cancellable: once a batch is taken, its callers wait for the commit's outcome.
+    private async Task ApplyBatchAsync(IReadOnlyList<GroupCommitEntry<OrderEvent, ApplyResult>> batch, CancellationToken notUsed)
     {
         _telemetry.Batched(batch.Count);
         try
         {
             await OrderBatch.ApplyAsync(_dataSource, batch, _clock.GetUtcNow());
         }
-        catch (Exception ex) // whatever failed, every caller of the batch must hear it and the loop must go on
+        catch (Exception ex)
         {
-            LogBatchFailed(batch.Count, ex.GetType().Name, ex.Message);
-            foreach (var pending in batch)
-            {
-                pending.Completion.TrySetException(ex);
-            }
-
-            return;
-        }
-
-        foreach (var pending in batch)
-        {
-            pending.Complete();
+            LogBatchFailed(batch.Count(e => !e.IsCompleted), ex.GetType().Name, ex.Message);
+            throw;
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not apply a batch of {Count} events ({ExceptionType}: {Reason}); none of it was committed and each of its messages fails with this error")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not apply {Count} events of a batch ({ExceptionType}: {Reason}); none of them was committed and each of their messages fails with this error")]
     private partial void LogBatchFailed(int count, string exceptionType, string reason);
 }

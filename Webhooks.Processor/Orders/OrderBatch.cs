@@ -1,4 +1,5 @@
 using Npgsql;
+using Webhooks.Infrastructure.Batching;
 using Webhooks.Processor.Messaging;
 
 namespace Webhooks.Processor.Orders;
@@ -6,7 +7,7 @@ namespace Webhooks.Processor.Orders;
 /// <summary>
 /// Applies a batch of events with a constant number of statements, whatever its size: the orders'
 /// locks (<see cref="OrderLocks"/>) and the set-based <see cref="ApplyStatement"/>, sent in one round
-/// trip as one implicit transaction, and leaves each event's outcome on it.
+/// trip as one implicit transaction, and completes each entry once its part of the batch has committed.
 /// </summary>
 /// <remarks>
 /// No savepoint per event (each would be a subtransaction). Instead, a batch that PostgreSQL rejects
@@ -17,21 +18,21 @@ namespace Webhooks.Processor.Orders;
 /// </remarks>
 internal static class OrderBatch
 {
-    public static async Task ApplyAsync(NpgsqlDataSource dataSource, IReadOnlyList<PendingApply> batch, DateTimeOffset now)
+    public static async Task ApplyAsync(NpgsqlDataSource dataSource, IReadOnlyList<GroupCommitEntry<OrderEvent, ApplyResult>> batch, DateTimeOffset now)
     {
         try
         {
             var results = await ApplyOnceAsync(dataSource, batch, now);
             for (var i = 0; i < batch.Count; i++)
             {
-                batch[i].Result = results[i];
+                batch[i].Succeed(results[i]);
             }
         }
         catch (Exception ex) when (!TransientFailure.IsTransient(ex))
         {
             if (batch.Count == 1)
             {
-                batch[0].Failure = ex;
+                batch[0].Fail(ex);
                 return;
             }
 
@@ -41,11 +42,11 @@ internal static class OrderBatch
         }
     }
 
-    private static async Task<ApplyResult[]> ApplyOnceAsync(NpgsqlDataSource dataSource, IReadOnlyList<PendingApply> batch, DateTimeOffset now)
+    private static async Task<ApplyResult[]> ApplyOnceAsync(NpgsqlDataSource dataSource, IReadOnlyList<GroupCommitEntry<OrderEvent, ApplyResult>> batch, DateTimeOffset now)
     {
         // Not cancellable: once a batch is taken, its callers wait for the commit's outcome.
         var none = CancellationToken.None;
-        var events = batch.Select(p => p.Event).ToList();
+        var events = batch.Select(e => e.Item).ToList();
         var orderIds = events.Where(e => e.ConcernsAnOrder).Select(e => e.OrderId!).Distinct(StringComparer.Ordinal).ToList();
         await using var connection = await dataSource.OpenConnectionAsync(none);
         // Without a transaction of ours the two statements form one implicit transaction: it commits

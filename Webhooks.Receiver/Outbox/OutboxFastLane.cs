@@ -1,6 +1,6 @@
-using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Webhooks.Infrastructure.Batching;
 
 namespace Webhooks.Receiver.Outbox;
 
@@ -11,56 +11,54 @@ namespace Webhooks.Receiver.Outbox;
 /// lane cannot publish (broker down, queue full, process crash) simply stays in the outbox and the
 /// relay takes it when the lease ends, so nothing here needs to be durable.
 /// </summary>
-public sealed partial class OutboxFastLane : BackgroundService
+public sealed partial class OutboxFastLane : IHostedService, IDisposable
 {
-    private readonly Channel<FreshEvent> _events;
+    private static readonly TimeSpan PauseAfterFailure = TimeSpan.FromSeconds(5);
+
+    private readonly GroupCommitter<FreshEvent, bool> _committer;
     private readonly NpgsqlDataSource _dataSource;
     private readonly EventPublisher _publisher;
-    private readonly OutboxOptions _options;
     private readonly TimeProvider _clock;
     private readonly ILogger<OutboxFastLane> _logger;
     private long _pausedUntilTicks;
 
     public OutboxFastLane(NpgsqlDataSource dataSource, EventPublisher publisher, IOptions<OutboxOptions> options, TimeProvider clock, ILogger<OutboxFastLane> logger)
     {
+        ArgumentNullException.ThrowIfNull(options);
         _dataSource = dataSource;
         _publisher = publisher;
-        _options = options.Value;
         _clock = clock;
         _logger = logger;
-        _events = Channel.CreateBounded<FreshEvent>(new BoundedChannelOptions(_options.FastLaneCapacity)
-        {
-            // A full lane drops the newest: those rows are published by the relay after their lease.
-            FullMode = BoundedChannelFullMode.DropWrite,
-        });
+        var lane = options.Value;
+        // Nobody waits for an offered event, and what is dropped (lane full, or stopping) is published by the relay after its lease.
+        _committer = new GroupCommitter<FreshEvent, bool>(
+            new GroupCommitOptions(lane.BatchSize, lane.FastLaneConcurrency, lane.FastLaneCapacity, DrainOnStop: false),
+            PublishAsync);
     }
 
-    public void Offer(FreshEvent fresh) => _events.Writer.TryWrite(fresh);
+    public void Offer(FreshEvent fresh) => _committer.TryOffer(fresh);
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(Enumerable.Range(0, _options.FastLaneConcurrency).Select(_ => Task.Run(() => PublishLoopAsync(stoppingToken), stoppingToken)));
-
-    private async Task PublishLoopAsync(CancellationToken stoppingToken)
+    public Task StartAsync(CancellationToken cancellationToken)
     {
-        var batch = new List<FreshEvent>(_options.BatchSize);
+        _committer.Start();
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => _committer.StopAsync(cancellationToken);
+
+    public void Dispose() => _committer.Dispose();
+
+    private async Task PublishAsync(IReadOnlyList<GroupCommitEntry<FreshEvent, bool>> entries, CancellationToken stoppingToken)
+    {
+        if (_clock.GetUtcNow().UtcTicks < Interlocked.Read(ref _pausedUntilTicks))
+        {
+            // The broker failed us a moment ago: leave these to the relay instead of queueing up timeouts.
+            return;
+        }
+
         try
         {
-            while (await _events.Reader.WaitToReadAsync(stoppingToken))
-            {
-                batch.Clear();
-                while (batch.Count < _options.BatchSize && _events.Reader.TryRead(out var fresh))
-                {
-                    batch.Add(fresh);
-                }
-
-                if (_clock.GetUtcNow().UtcTicks < Interlocked.Read(ref _pausedUntilTicks))
-                {
-                    // The broker failed us a moment ago: leave these to the relay instead of queueing up timeouts.
-                    continue;
-                }
-
-                await PublishBatchAsync(batch, stoppingToken);
-            }
+            await PublishBatchAsync([.. entries.Select(e => e.Item)], stoppingToken);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -68,7 +66,7 @@ public sealed partial class OutboxFastLane : BackgroundService
         }
     }
 
-    private async Task PublishBatchAsync(List<FreshEvent> batch, CancellationToken stoppingToken)
+    private async Task PublishBatchAsync(IReadOnlyList<FreshEvent> batch, CancellationToken stoppingToken)
     {
         var results = await _publisher.PublishAsync([.. batch.Select(e => new OutgoingEvent(e.Message, e.MessageId, e.TraceParent))], EventPublisher.FastLane, stoppingToken);
         var published = batch.Where((_, i) => results[i] is null).Select(e => e.RowId).ToArray();
@@ -94,8 +92,6 @@ public sealed partial class OutboxFastLane : BackgroundService
             LogDeleteFailed(published.Length, ex.Message);
         }
     }
-
-    private static readonly TimeSpan PauseAfterFailure = TimeSpan.FromSeconds(5);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} fresh events were not published at once and are left to the outbox relay: {Reason}")]
     private partial void LogFailed(int count, string reason);

@@ -1,19 +1,20 @@
-using System.Threading.Channels;
 using Microsoft.Extensions.Options;
+using Webhooks.Infrastructure.Batching;
 using Webhooks.Receiver.Configuration;
 using Webhooks.Receiver.Outbox;
 
 namespace Webhooks.Receiver.Storage;
 
 /// <summary>
-/// The receiver's store path. Requests queue their event; a few writer loops each take whatever is
-/// waiting (up to a batch) and commit it in one transaction, so concurrent requests share commits
-/// without anyone waiting for a timer. Every request waits for its own commit, bounded by
-/// <see cref="WebhooksOptions.StoreTimeout"/>, and hears 503 rather than a 200 it cannot keep.
+/// The receiver's store path. Requests queue their event on a <see cref="GroupCommitter{TItem, TResult}"/>;
+/// a few loops each take whatever is waiting (up to <see cref="WebhooksOptions.StoreMaxBatch"/>) and commit
+/// it in one transaction, so concurrent requests share commits without anyone waiting for a timer.
+/// Every request waits for its own commit, bounded by <see cref="WebhooksOptions.StoreTimeout"/>, and
+/// hears 503 rather than a 200 it cannot keep.
 /// </summary>
-public sealed partial class GroupCommitEventWriter : BackgroundService
+public sealed partial class GroupCommitEventWriter : IHostedService, IDisposable
 {
-    private readonly Channel<PendingWrite> _queue;
+    private readonly GroupCommitter<IncomingEvent, StoreOutcome> _committer;
     private readonly EventBatchInserter _inserter;
     private readonly OutboxFastLane _fastLane;
     private readonly WebhooksOptions _options;
@@ -27,31 +28,38 @@ public sealed partial class GroupCommitEventWriter : BackgroundService
         TimeProvider clock,
         ILogger<GroupCommitEventWriter> logger)
     {
+        ArgumentNullException.ThrowIfNull(options);
         _inserter = inserter;
         _fastLane = fastLane;
         _options = options.Value;
         _clock = clock;
         _logger = logger;
-        _queue = Channel.CreateBounded<PendingWrite>(new BoundedChannelOptions(_options.StoreQueueCapacity)
-        {
-            FullMode = BoundedChannelFullMode.Wait,
-            SingleWriter = false,
-            SingleReader = false,
-        });
+        _committer = new GroupCommitter<IncomingEvent, StoreOutcome>(
+            new GroupCommitOptions(_options.StoreMaxBatch, _options.StoreConcurrency, _options.StoreQueueCapacity),
+            CommitAsync);
     }
 
     /// <summary>Stores the event or throws <see cref="StoreUnavailableException"/>.</summary>
     public async Task<StoreOutcome> StoreAsync(IncomingEvent incoming, CancellationToken cancellationToken)
     {
-        var pending = new PendingWrite(incoming);
-        if (!_queue.Writer.TryWrite(pending))
+        Task<StoreOutcome> stored;
+        try
         {
-            throw new StoreUnavailableException("The store queue is full.");
+            // Not withdrawn when the request goes away: the gateway's retry will hear "duplicate".
+            stored = _committer.Enqueue(incoming, CancellationToken.None);
+        }
+        catch (GroupCommitFullException ex)
+        {
+            throw new StoreUnavailableException("The store queue is full.", ex);
+        }
+        catch (GroupCommitStoppedException ex)
+        {
+            throw new StoreUnavailableException("The receiver is shutting down.", ex);
         }
 
         try
         {
-            return await pending.Completion.Task.WaitAsync(_options.StoreTimeout, _clock, cancellationToken);
+            return await stored.WaitAsync(_options.StoreTimeout, _clock, cancellationToken);
         }
         catch (TimeoutException ex)
         {
@@ -60,84 +68,52 @@ public sealed partial class GroupCommitEventWriter : BackgroundService
         }
     }
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(Enumerable.Range(0, _options.StoreConcurrency).Select(_ => Task.Run(() => WriteLoopAsync(stoppingToken), stoppingToken)));
-
-    public override async Task StopAsync(CancellationToken cancellationToken)
+    public Task StartAsync(CancellationToken cancellationToken)
     {
-        // Finish what was queued before the host stops: those callers are still waiting for an answer.
-        _queue.Writer.TryComplete();
-        await base.StopAsync(cancellationToken);
+        _committer.Start();
+        return Task.CompletedTask;
     }
 
-    private async Task WriteLoopAsync(CancellationToken stoppingToken)
-    {
-        var batch = new List<PendingWrite>(_options.StoreMaxBatch);
-        while (await _queue.Reader.WaitToReadAsync(CancellationToken.None))
-        {
-            batch.Clear();
-            while (batch.Count < _options.StoreMaxBatch && _queue.Reader.TryRead(out var pending))
-            {
-                batch.Add(pending);
-            }
+    // Finishes what was queued before the host stops: those callers are still waiting for an answer.
+    public Task StopAsync(CancellationToken cancellationToken) => _committer.StopAsync(cancellationToken);
 
-            if (batch.Count > 0)
-            {
-                await CommitAsync(batch);
-            }
+    public void Dispose() => _committer.Dispose();
 
-            if (stoppingToken.IsCancellationRequested && _queue.Reader.Count == 0)
-            {
-                break;
-            }
-        }
-    }
-
-    private async Task CommitAsync(List<PendingWrite> batch)
+    private async Task CommitAsync(IReadOnlyList<GroupCommitEntry<IncomingEvent, StoreOutcome>> batch, CancellationToken notUsed)
     {
         // Within one batch the first copy of a key is written; the rest are duplicates of it.
         var distinct = new Dictionary<(string, string), IncomingEvent>();
-        foreach (var pending in batch)
+        foreach (var entry in batch)
         {
-            distinct.TryAdd((pending.Event.Provider, pending.Event.EventId), pending.Event);
+            distinct.TryAdd((entry.Item.Provider, entry.Item.EventId), entry.Item);
         }
 
         using var timeout = new CancellationTokenSource(_options.StoreTimeout, _clock);
+        Dictionary<(string Provider, string EventId), StoredRow> stored;
         try
         {
-            var stored = await _inserter.InsertAsync([.. distinct.Values], timeout.Token);
-            foreach (var pending in batch)
-            {
-                var key = (pending.Event.Provider, pending.Event.EventId);
-                if (stored.Remove(key, out var row))
-                {
-                    _fastLane.Offer(new FreshEvent(row.Id, row.MessageId, pending.Event.ToMessage(row.Id), pending.Event.TraceParent));
-                    pending.Completion.TrySetResult(StoreOutcome.Accepted);
-                }
-                else
-                {
-                    pending.Completion.TrySetResult(StoreOutcome.Duplicate);
-                }
-            }
+            stored = await _inserter.InsertAsync([.. distinct.Values], timeout.Token);
         }
-        catch (Exception ex) // whatever failed, every waiting caller must hear 503 and the loop must go on
+        catch (Exception ex) // whatever failed, every waiting caller must hear 503
         {
             LogCommitFailed(batch.Count, ex.GetType().Name, ex.Message);
-            var failure = new StoreUnavailableException("The database did not commit the event.", ex);
-            foreach (var pending in batch)
+            throw new StoreUnavailableException("The database did not commit the event.", ex);
+        }
+
+        foreach (var entry in batch)
+        {
+            if (stored.Remove((entry.Item.Provider, entry.Item.EventId), out var row))
             {
-                pending.Completion.TrySetException(failure);
+                _fastLane.Offer(new FreshEvent(row.Id, row.MessageId, entry.Item.ToMessage(row.Id), entry.Item.TraceParent));
+                entry.Succeed(StoreOutcome.Accepted);
+            }
+            else
+            {
+                entry.Succeed(StoreOutcome.Duplicate);
             }
         }
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Could not commit {Count} events ({ExceptionType}: {Reason}); their requests are answered 503")]
     private partial void LogCommitFailed(int count, string exceptionType, string reason);
-
-    private sealed class PendingWrite(IncomingEvent incoming)
-    {
-        public IncomingEvent Event { get; } = incoming;
-
-        public TaskCompletionSource<StoreOutcome> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    }
 }

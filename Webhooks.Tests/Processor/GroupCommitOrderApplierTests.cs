@@ -1,5 +1,6 @@
 using Dapper;
 using Npgsql;
+using Webhooks.Infrastructure.Batching;
 using Webhooks.Processor.Messaging;
 using Webhooks.Processor.Orders;
 using Webhooks.Tests.Infrastructure;
@@ -289,7 +290,7 @@ public class GroupCommitOrderApplierTests
         await harness.Applier.StopAsync(CancellationToken.None);
 
         Assert.That((await Task.WhenAll(calls).WaitAsync(TimeSpan.FromSeconds(30))).Select(r => r.Outcome), Is.All.EqualTo(EventOutcome.Applied));
-        var late = Assert.ThrowsAsync<ApplierStoppedException>(() => harness.Applier.ApplyAsync(Event(TestPayments.NewOrderId(), OrderStatus.Paid), CancellationToken.None));
+        var late = Assert.ThrowsAsync<GroupCommitStoppedException>(() => harness.Applier.ApplyAsync(Event(TestPayments.NewOrderId(), OrderStatus.Paid), CancellationToken.None));
         Assert.That(TransientFailure.IsTransient(late!), Is.True, "retried, not dead-lettered, while the host shuts down");
     }
 
@@ -301,7 +302,7 @@ public class GroupCommitOrderApplierTests
 
         await harness.Applier.StopAsync(CancellationToken.None);
 
-        var failure = Assert.ThrowsAsync<ApplierStoppedException>(async () => await call.WaitAsync(TimeSpan.FromSeconds(30)));
+        var failure = Assert.ThrowsAsync<GroupCommitStoppedException>(async () => await call.WaitAsync(TimeSpan.FromSeconds(30)));
         Assert.That(TransientFailure.IsTransient(failure!), Is.True);
     }
 
