@@ -32,7 +32,7 @@ public sealed partial class SlackWebhookClient
         _options = options.Value;
         _timeProvider = timeProvider;
         _logger = logger;
-        _pipeline = BuildPipeline(_options);
+        _pipeline = BuildPipeline(_options, timeProvider);
     }
 
     public async Task<bool> PostAsync(SlackMessage message, CancellationToken cancellationToken)
@@ -102,8 +102,9 @@ public sealed partial class SlackWebhookClient
         }
     }
 
-    private static ResiliencePipeline<HttpResponseMessage> BuildPipeline(SlackOptions options) =>
-        new ResiliencePipelineBuilder<HttpResponseMessage>()
+    // On the injected clock: the delays and the timeout run on a fake one in tests.
+    private static ResiliencePipeline<HttpResponseMessage> BuildPipeline(SlackOptions options, TimeProvider timeProvider) =>
+        new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = timeProvider }
             .AddRetry(new RetryStrategyOptions<HttpResponseMessage>
             {
                 MaxRetryAttempts = Math.Max(options.MaxRetries, 0),

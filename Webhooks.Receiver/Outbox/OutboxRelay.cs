@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Polly;
+using Polly.Retry;
 
 namespace Webhooks.Receiver.Outbox;
 
@@ -9,6 +11,8 @@ namespace Webhooks.Receiver.Outbox;
 /// retry time came. A row leaves the outbox only after the broker confirmed a <c>mandatory</c>
 /// publish; a message no queue would take comes back and the row stays, to be tried again with a
 /// growing delay. Claims run with <c>FOR UPDATE SKIP LOCKED</c>, so several receivers share the work.
+/// A failed round (broker or database away) is tried again by a Polly retry with exponential,
+/// jittered delays from half a second to ten, on the injected clock.
 /// </summary>
 public sealed partial class OutboxRelay(
     NpgsqlDataSource dataSource,
@@ -23,39 +27,57 @@ public sealed partial class OutboxRelay(
     // refuses everything costs one attempt per round, not a batch of them.
     private bool _probing;
 
+    private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan LongestRetryDelay = TimeSpan.FromSeconds(10);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var failureDelay = TimeSpan.FromMilliseconds(500);
+        var pipeline = RoundRetries();
         while (!stoppingToken.IsCancellationRequested)
         {
             RelayRound round;
             try
             {
-                round = await RelayOnceAsync(stoppingToken);
+                round = await pipeline.ExecuteAsync(RoundAsync, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
                 return;
             }
-            catch (Exception ex) // a database or broker failure must not end the relay: the rows wait in the store
-            {
-                LogRoundFailed(ex.GetType().Name, ex.Message);
-                _probing = true;
-                round = new RelayRound(0, 1);
-            }
 
-            if (round.Failed > 0)
-            {
-                await WaitAsync(failureDelay, stoppingToken);
-                failureDelay = TimeSpan.FromMilliseconds(Math.Min(failureDelay.TotalMilliseconds * 2, 10_000));
-                continue;
-            }
-
-            failureDelay = TimeSpan.FromMilliseconds(500);
             if (round.Published < _options.BatchSize)
             {
                 await WaitAsync(_options.PollInterval, stoppingToken);
             }
+        }
+    }
+
+    // Retries a round that failed, as long as it takes: the rows wait in the store meanwhile.
+    private ResiliencePipeline<RelayRound> RoundRetries() =>
+        new ResiliencePipelineBuilder<RelayRound> { TimeProvider = clock }
+            .AddRetry(new RetryStrategyOptions<RelayRound>
+            {
+                MaxRetryAttempts = int.MaxValue,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = FirstRetryDelay,
+                MaxDelay = LongestRetryDelay,
+                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Result is { Failed: > 0 }),
+            })
+            .Build();
+
+    private async ValueTask<RelayRound> RoundAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            return await RelayOnceAsync(stoppingToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+        {
+            // A database or broker failure must not end the relay: the rows wait in the store.
+            LogRoundFailed(ex.GetType().Name, ex.Message);
+            _probing = true;
+            return new RelayRound(0, 1);
         }
     }
 

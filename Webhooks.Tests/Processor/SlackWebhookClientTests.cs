@@ -37,16 +37,20 @@ public class SlackWebhookClientTests
     }
 
     [Test]
-    public async Task TooManyRequests_WithRetryAfter_WaitsThatLong_ThenPosts()
+    public async Task TooManyRequests_WithRetryAfter_WaitsThatLong_OnTheInjectedClock_ThenPosts()
     {
+        var clock = new FakeTimeProvider(TimeProvider.System.GetUtcNow());
         _slack.AnswerNextWith(HttpStatusCode.TooManyRequests, retryAfterSeconds: 2);
 
-        var delivered = await Client().PostAsync(new SlackMessage("hello"), CancellationToken.None);
+        var post = Client(clock).PostAsync(new SlackMessage("hello"), CancellationToken.None);
+        Assert.That(await Eventually.TrueAsync(() => Task.FromResult(_slack.Requests.Count == 1), TimeSpan.FromSeconds(10)), Is.True);
+        clock.Advance(TimeSpan.FromSeconds(1.9));
+        Assert.That(post.IsCompleted, Is.False, "Retry-After: 2 is honoured, not the 50 ms backoff");
+        Assert.That(_slack.Requests, Has.Count.EqualTo(1));
+        clock.Advance(TimeSpan.FromSeconds(0.1));
 
-        Assert.That(delivered, Is.True);
-        var requests = _slack.Requests.ToList();
-        Assert.That(requests.Select(r => r.Status), Is.EqualTo(new[] { 429, 200 }));
-        Assert.That(requests[1].At - requests[0].At, Is.GreaterThanOrEqualTo(TimeSpan.FromSeconds(1.9)), "Retry-After: 2 was honoured, not the 50 ms backoff");
+        Assert.That(await post.WaitAsync(TimeSpan.FromSeconds(10)), Is.True);
+        Assert.That(_slack.Requests.Select(r => r.Status), Is.EqualTo(new[] { 429, 200 }));
     }
 
     [Test]
