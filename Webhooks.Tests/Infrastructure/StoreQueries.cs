@@ -47,6 +47,15 @@ public sealed class StoreQueries(string connectionString)
             """,
             new { provider, eventId });
     }
+
+    /// <summary>The row's id, receipt time and message id: what the published message must carry.</summary>
+    public async Task<(long Id, DateTimeOffset ReceivedAt, Guid MessageId)> RowAsync(string provider, string eventId)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        return await connection.QuerySingleAsync<(long, DateTimeOffset, Guid)>(
+            "SELECT id, received_at, message_id FROM webhook_events WHERE provider = @provider AND event_id = @eventId",
+            new { provider, eventId });
+    }
 }
 
 public sealed record StoredEvent(string Provider, string EventId, string? EventType, string Headers, byte[] Body);
