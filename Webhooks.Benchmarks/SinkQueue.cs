@@ -12,8 +12,7 @@ internal static class SinkQueue
     public static async Task BindAsync(string exchange, string queue)
     {
         var address = RabbitMqAddress.Parse(Environment.GetEnvironmentVariable("ConnectionStrings__RabbitMq") ?? "amqp://guest:guest@127.0.0.1:24720/");
-        var factory = address.CreateConnectionFactory("webhooks-bench sink");
-        await using var connection = await factory.CreateConnectionAsync();
+        await using var connection = await address.ConnectAsync("webhooks-bench sink", CancellationToken.None);
         await using var channel = await connection.CreateChannelAsync();
         await channel.ExchangeDeclareAsync(exchange, ExchangeType.Fanout, durable: true, autoDelete: false);
         await channel.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false, arguments: new Dictionary<string, object?>
