@@ -212,15 +212,12 @@ cluster_env() {
     for i in 0 1; do hosts+="${hosts:+,}127.0.0.1:${CLUSTER_PG_PORTS[$i]}"; done
     for i in 0 1 2; do uris+="${uris:+,}amqp://guest:guest@127.0.0.1:${CLUSTER_RABBIT_PORTS[$i]}/"; done
     rabbit_select 0
-    local kv
-    for kv in \
+    print_exports \
         "ConnectionStrings__Postgres=Host=$hosts;Target Session Attributes=primary;Database=webhooks;Username=webhooks;Password=webhooks" \
         "ConnectionStrings__RabbitMq=$uris" \
         "Processor__QueueType=quorum" \
         "WEBHOOKS_RABBITMQCTL=$RABBITMQCTL" \
-        "WEBHOOKS_RABBIT_MGMT_URL=http://127.0.0.1:${CLUSTER_RABBIT_MGMT_PORTS[0]}/"; do
-        printf 'export %s=%s\n' "${kv%%=*}" "$(shq "${kv#*=}")"
-    done
+        "WEBHOOKS_RABBIT_MGMT_URL=http://127.0.0.1:${CLUSTER_RABBIT_MGMT_PORTS[0]}/"
 }
 
 cluster_status() {

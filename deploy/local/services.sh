@@ -415,13 +415,18 @@ rabbit_stop() {
 # WEBHOOKS_STATE_DIR is deliberately not exported: once eval'ed it would make every other
 # clone's services.sh use this clone's data.
 cmd_env() {
-    local kv
-    for kv in \
+    print_exports \
         "ConnectionStrings__Postgres=Host=127.0.0.1;Port=$PG_PORT;Database=webhooks;Username=webhooks;Password=webhooks" \
         "ConnectionStrings__RabbitMq=amqp://guest:guest@127.0.0.1:$RABBIT_PORT/" \
         "WEBHOOKS_RABBIT_NODE=$RABBIT_NODE" \
         "WEBHOOKS_RABBITMQCTL=$RABBITMQCTL" \
-        "WEBHOOKS_RABBIT_MGMT_URL=http://127.0.0.1:$RABBIT_MGMT_PORT/"; do
+        "WEBHOOKS_RABBIT_MGMT_URL=http://127.0.0.1:$RABBIT_MGMT_PORT/"
+}
+
+# NAME=value... as shell lines that export them, for eval.
+print_exports() {
+    local kv
+    for kv in "$@"; do
         printf 'export %s=%s\n' "${kv%%=*}" "$(shq "${kv#*=}")"
     done
 }
