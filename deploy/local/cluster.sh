@@ -6,6 +6,12 @@
 #   deploy/local/cluster.sh start|stop|status|env
 #   eval "$(deploy/local/cluster.sh env)"     # ConnectionStrings__* naming every node, Processor__QueueType=quorum
 #
+# And, to try a failover by hand (the cluster fault run does it on a schedule):
+#   deploy/local/cluster.sh leader QUEUE      # the letter (a, b, c) of the node that leads a quorum queue
+#   deploy/local/cluster.sh kill-rabbit a|b|c # SIGKILL a broker node; `start-rabbit a|b|c` (or `start`) brings it back
+#   deploy/local/cluster.sh kill-pg a|b       # SIGKILL a PostgreSQL server and every process it forked
+#   deploy/local/cluster.sh promote           # pg-b becomes the primary, synchronous_standby_names cleared
+#
 # It runs the instances with deploy/local/services.sh's own functions (sourced), each in a folder of
 # its own under the state folder: pg-a (the first primary), pg-b (its standby), rabbit-a/b/c (one
 # Erlang cookie for the three). A started cluster is started again as it was: the standby stays a
@@ -207,6 +213,31 @@ rabbit_kill_selected() {
 
 # ---------------------------------------------------------------------------- commands
 
+# The index of a node's letter among the letters that follow it.
+node_index() {
+    local letter="$1" i=0
+    shift
+    for name in "$@"; do
+        [[ "$name" == "$letter" ]] && { echo "$i"; return 0; }
+        i=$((i + 1))
+    done
+    die "no node '$letter' (one of: $*)"
+}
+
+# Asks the first node that answers; prints the leader's letter.
+cluster_leader() {
+    local i leader
+    for i in 0 1 2; do
+        rabbit_select "$i"
+        leader="$("$RABBITMQCTL" -q list_queues name leader 2>/dev/null | awk -v q="$1" '$1 == q { print $2 }')" || continue
+        [[ -n "$leader" ]] || continue
+        leader="${leader%@*}"
+        echo "${leader##*-}"
+        return 0
+    done
+    die "no node answered with a leader for queue '$1'"
+}
+
 cluster_env() {
     local i hosts="" uris=""
     for i in 0 1; do hosts+="${hosts:+,}127.0.0.1:${CLUSTER_PG_PORTS[$i]}"; done
@@ -269,8 +300,31 @@ cluster_main() {
         env)
             cluster_env
             ;;
+        leader)
+            [[ -n "${2:-}" ]] || die "usage: $0 leader QUEUE"
+            cluster_leader "$2"
+            ;;
+        kill-rabbit)
+            require_root
+            rabbit_select "$(node_index "${2:-}" a b c)"
+            rabbit_kill_selected
+            ;;
+        start-rabbit)
+            require_root
+            rabbit_select "$(node_index "${2:-}" a b c)"
+            rabbit_start
+            ;;
+        kill-pg)
+            require_root
+            pg_select "$(node_index "${2:-}" a b)"
+            pg_kill_selected
+            ;;
+        promote)
+            require_root
+            pg_promote_standby
+            ;;
         *)
-            echo "usage: $0 start|stop|status|env" >&2
+            echo "usage: $0 start|stop|status|env|leader QUEUE|kill-rabbit a|b|c|start-rabbit a|b|c|kill-pg a|b|promote" >&2
             exit 2
             ;;
     esac
