@@ -9,7 +9,7 @@ namespace Webhooks.Benchmarks;
 /// </summary>
 internal static class SinkQueue
 {
-    public static async Task BindAsync(string exchange, string queue)
+    public static async Task BindAsync(string exchange, string queue, string? queueType = null)
     {
         var address = RabbitMqAddress.Parse(Environment.GetEnvironmentVariable("ConnectionStrings__RabbitMq") ?? "amqp://guest:guest@127.0.0.1:24720/");
         await using var connection = await address.ConnectAsync("webhooks-bench sink", CancellationToken.None);
@@ -19,6 +19,8 @@ internal static class SinkQueue
         {
             ["x-max-length"] = 1,
             ["x-overflow"] = "drop-head",
+            // On a cluster, a quorum queue: then a confirm means that a majority of the nodes has the message.
+            ["x-queue-type"] = queueType ?? "classic",
         });
         await channel.QueueBindAsync(queue, exchange, "");
     }

@@ -20,6 +20,11 @@
 # at --e2e-rate events/s (default: half of (c)'s maximum); then events/s from POST to order update,
 # the lag (received_at to processed_at) and whether a backlog was left.
 #
+# --cluster: instead, the real receiver (c) only, on the single node of services.sh and then on the
+# local cluster of deploy/local/cluster.sh (three RabbitMQ nodes with a quorum sink queue, PostgreSQL
+# with a synchronous standby), back to back: the maximum rate and, at one paced rate for both (half
+# the single node's maximum), p99; with the load average before each, as the machine is shared.
+#
 # Prints a table and writes it, with the machine's description, to bench/RESULTS.md (or --out).
 set -euo pipefail
 
@@ -36,6 +41,7 @@ E2E_RATE=0
 SOAK_SECONDS=0
 SOAK_LINE=""
 WARMUP=10
+CLUSTER=0
 while [ $# -gt 0 ]; do
     case "$1" in
         --duration) DURATION="$2"; shift 2 ;;
@@ -46,6 +52,7 @@ while [ $# -gt 0 ]; do
         --e2e-rate) E2E_RATE="$2"; shift 2 ;;
         --soak-seconds) SOAK_SECONDS="$2"; shift 2 ;;
         --warmup) WARMUP="$2"; shift 2 ;;
+        --cluster) CLUSTER=1; shift ;;
         --out) OUT="$2"; shift 2 ;;
         *) echo "unknown option $1" >&2; exit 2 ;;
     esac
@@ -113,7 +120,7 @@ start_server() { # name port
             ConnectionStrings__Postgres="$pg" Broker__EventExchange=bench-naive-events \
                 dotnet "$BENCH_DLL" naive --urls "http://127.0.0.1:$port" >"$WORK/$name.log" 2>&1 & ;;
         ours)
-            dotnet "$BENCH_DLL" sink bench-ours-events bench-ours-sink
+            dotnet "$BENCH_DLL" sink bench-ours-events bench-ours-sink ${SINK_TYPE:-}
             ConnectionStrings__Postgres="$pg" Broker__EventExchange=bench-ours-events \
                 Webhooks__Providers__stripe__Scheme=stripe Webhooks__Providers__stripe__Secrets__0="$BENCH_SECRET" \
                 Webhooks__Providers__stripe__ToleranceSeconds=3600 Logging__LogLevel__Default=Warning \
@@ -163,6 +170,47 @@ run_load() {
 }
 
 ms() { awk -v us="$1" 'BEGIN { printf "%.2f", us / 1000 }'; }
+
+if [ "$CLUSTER" = 1 ]; then
+    "$REPO/deploy/local/cluster.sh" start
+    SINGLE_ENV="$("$REPO/deploy/local/services.sh" env)" CLUSTER_ENV="$("$REPO/deploy/local/cluster.sh" env)"
+    ROWS=()
+    RUN_ID="$(date +%s)"
+    port=5290
+    paced_rate=0
+    for target in single cluster; do
+        if [ "$target" = single ]; then eval "$SINGLE_ENV"; SINK_TYPE=""; else eval "$CLUSTER_ENV"; SINK_TYPE=quorum; fi
+        # The primary: the first host of the list (the cluster's, before any failover).
+        PG_PORT="$(grep -oE '(Port=|127\.0\.0\.1:)[0-9]+' <<<"$ConnectionStrings__Postgres" | head -n 1 | grep -oE '[0-9]+$')"
+        port=$((port + 1))
+        log "$target: starting the receiver"
+        start_server ours "$port"
+        load="$(cut -d' ' -f1-3 /proc/loadavg)"
+        run_load ours "$port" "$WARMUP" "$CONNECTIONS" 0 "${RUN_ID}w${target}"
+        log "$target: measuring ${DURATION} s with $CONNECTIONS connections (load average before: $load)"
+        run_load ours "$port" "$DURATION" "$CONNECTIONS" 0 "${RUN_ID}${target}"
+        ROWS+=("| $target, maximum | $load | $R_RPS | $(ms "$R_P50") | $(ms "$R_P99") | $(ms "$R_P999") | $R_CPU_SERVER_US | $R_CPU_PG_US | $R_CPU_MQ_US | $R_CPU_MACHINE_US | $R_OK / $R_REQUESTS |")
+        [ "$paced_rate" -gt 0 ] || paced_rate="$(awk -v r="$R_RPS" 'BEGIN { printf "%.0f", r / 2 }')"
+        delay="$(awk -v r="$paced_rate" 'BEGIN { d = int(32 * 1000 / r); if (d < 1) d = 1; print d }')"
+        load="$(cut -d' ' -f1-3 /proc/loadavg)"
+        log "$target: paced, ~$paced_rate/s (32 connections, ${delay} ms apart)"
+        run_load ours "$port" "$DURATION" 32 "$delay" "${RUN_ID}p${target}"
+        ROWS+=("| $target, paced ~$paced_rate/s | $load | $R_RPS | $(ms "$R_P50") | $(ms "$R_P99") | $(ms "$R_P999") | $R_CPU_SERVER_US | $R_CPU_PG_US | $R_CPU_MQ_US | $R_CPU_MACHINE_US | $R_OK / $R_REQUESTS |")
+        stop_server
+    done
+    {
+        echo "## Receiver on one node against the local cluster, $(date -u '+%Y-%m-%d %H:%M UTC')"
+        echo
+        echo "Machine: $(nproc) cores, shared with other work (the load average, 1/5/15 min, is taken before each run: compare rows of this run only); wrk $THREADS thread(s), ${DURATION} s per run; the cluster is deploy/local/cluster.sh's on the same machine: three RabbitMQ nodes (the sink a quorum queue, so a confirm waits for two of three) and PostgreSQL with a synchronous standby (a commit waits for the standby's flush)."
+        echo
+        echo "| target | load average | requests/s | p50 ms | p99 ms | p99.9 ms | CPU µs/event: receiver | PostgreSQL | RabbitMQ | whole machine | 200s / requests |"
+        echo "|---|---|---|---|---|---|---|---|---|---|---|"
+        printf '%s\n' "${ROWS[@]}"
+    } | tee "$WORK/table.md"
+    { echo; cat "$WORK/table.md"; } >>"$OUT"
+    log "appended to $OUT"
+    exit 0
+fi
 
 ROWS=()
 declare -A RPS
