@@ -41,7 +41,7 @@
 # ("25532 25533"), FAULT_CLUSTER_RABBIT_PORTS ("25721 25722 25723"), FAULT_CLUSTER_RABBIT_DIST_PORTS
 # ("25731 25732 25733"), FAULT_CLUSTER_RABBIT_MGMT_PORTS ("25741 25742 25743"),
 # FAULT_CLUSTER_RABBIT_NODE_PREFIX (webhooksfaultcluster), FAULT_RECEIVER2_PORT (5382),
-# FAULT_PROCESSOR2_PORT (5383); FAULT_ORDERS defaults to 1200 and FAULT_TIMEOUT to 420 there.
+# FAULT_PROCESSOR2_PORT (5383); FAULT_ORDERS defaults to 1200 and FAULT_TIMEOUT to 480 there.
 #
 # Settings (environment, all optional): FAULT_TIMEOUT, FAULT_ORDERS (1650), FAULT_RATE (55),
 # FAULT_CONCURRENCY (16), FAULT_DUPLICATES (0.2), FAULT_SEED, FAULT_STATE_DIR (/tmp/webhooks-fault),
@@ -55,7 +55,7 @@ cd "$REPO"
 
 CLUSTER=0
 [[ "${1:-}" == --cluster ]] && CLUSTER=1
-FAULT_TIMEOUT="${FAULT_TIMEOUT:-$((CLUSTER ? 420 : 300))}"
+FAULT_TIMEOUT="${FAULT_TIMEOUT:-$((CLUSTER ? 480 : 300))}"
 # The hard bound: the run is its own process group under timeout(1), which signals the whole group.
 if [[ -z "${FAULT_INNER:-}" ]]; then
     export FAULT_INNER=1 FAULT_STARTED_AT="$EPOCHSECONDS"
@@ -428,7 +428,7 @@ print_table() {
 
 echo
 echo "Faults (seconds from the simulator's start):"
-printf '  %s\n' "${faults[@]}" | sort -s -k1.3n  # by time: a background step reports late
+printf '%s\n' "${faults[@]}" | sort -s -k1.3n | sed 's/^/  /'  # by time: a background step reports late
 echo
 echo "Checks:"
 print_table "${rows[@]}"
