@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using RabbitMQ.Client;
+using RabbitMQ.Client.Exceptions;
 
 namespace Webhooks.Infrastructure.Messaging;
 
@@ -63,7 +64,8 @@ public sealed class RabbitMqAddress
 
             if (first is not null && (uri.Username != first.Username || uri.Password != first.Password))
             {
-                error = $"gives node {i + 1} other credentials than node 1: the nodes of one cluster share their users, so every URI must name the same user and password.";
+                error = $"gives node {i + 1} other credentials than node 1: the nodes of one cluster share their users, "
+                    + "so every URI must name the same user and password.";
                 return false;
             }
 
@@ -93,8 +95,9 @@ public sealed class RabbitMqAddress
     /// reconnects on its own: callers decide what a lost connection means for the work they had in
     /// flight, and their next call goes on to the next node.
     /// </summary>
-    public Task<IConnection> ConnectAsync(string clientName, CancellationToken cancellationToken) =>
-        new ConnectionFactory
+    public async Task<IConnection> ConnectAsync(string clientName, CancellationToken cancellationToken)
+    {
+        var factory = new ConnectionFactory
         {
             VirtualHost = VirtualHost,
             UserName = Username,
@@ -103,7 +106,25 @@ public sealed class RabbitMqAddress
             RequestedConnectionTimeout = TimeSpan.FromSeconds(5),
             AutomaticRecoveryEnabled = false,
             TopologyRecoveryEnabled = false,
-        }.CreateConnectionAsync(_rotation, clientName, cancellationToken);
+        };
+
+        // One node at a time: RabbitMQ.Client moves on to its next endpoint only when the TCP connect
+        // fails, not when a node accepts and then fails the handshake (booting, paused, or a proxy in front).
+        var failures = new List<Exception>();
+        foreach (var node in _rotation.All())
+        {
+            try
+            {
+                return await factory.CreateConnectionAsync([node], clientName, cancellationToken);
+            }
+            catch (BrokerUnreachableException ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                failures.Add(ex.InnerException ?? ex);
+            }
+        }
+
+        throw new BrokerUnreachableException(failures.Count == 1 ? failures[0] : new AggregateException(failures));
+    }
 
     /// <summary>MassTransit's address of an exchange on this broker, as it writes it into an envelope.</summary>
     public string ExchangeAddress(string exchange) =>
