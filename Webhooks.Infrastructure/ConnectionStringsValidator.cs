@@ -53,7 +53,8 @@ internal sealed class ConnectionStringsValidator : IValidateOptions<ConnectionSt
         var target = builder.TargetSessionAttributes;
         if (several && target is not ("primary" or "read-write"))
         {
-            return $"names several hosts with Target Session Attributes={target ?? "any"}: add 'Target Session Attributes=primary', so that every connection opens on the primary.";
+            return $"names several hosts with Target Session Attributes={target ?? "any"}: "
+                + "add 'Target Session Attributes=primary', so that every connection opens on the primary.";
         }
 
         if (!several && target is not (null or "any"))

@@ -103,7 +103,9 @@ public sealed partial class QueueTypeCheck(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Queue {Queue} was empty and of another type than Processor__QueueType: deleted, to be declared as a {QueueType} queue")]
+    [LoggerMessage(
+        Level = LogLevel.Warning,
+        Message = "Queue {Queue} was empty and of another type than Processor__QueueType: deleted, to be declared as a {QueueType} queue")]
     private partial void LogRecreated(string queue, string queueType);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The queue types were not checked at start, RabbitMQ did not answer: {Reason}")]

@@ -76,7 +76,8 @@ public class ClusterConnectionTests
             Assert.That(await queue.WaitForCountAsync((uint)ids.Count, Patience), Is.EqualTo((uint)ids.Count), $"published after losing {step}");
         }
 
-        Assert.That(await Eventually.TrueAsync(async () => await receiver.Store.CountOutboxAsync("stripe", ids) == 0, Patience), Is.True, "every publish confirmed");
+        var confirmed = await Eventually.TrueAsync(async () => await receiver.Store.CountOutboxAsync("stripe", ids) == 0, Patience);
+        Assert.That(confirmed, Is.True, "every publish confirmed");
     }
 
     [Test]

@@ -32,8 +32,8 @@ public class PostgresConnectionStringTests
     [Test]
     public void SeveralHosts_AskEveryOpenWhichHostIsThePrimary_UnlessToldOtherwise()
     {
-        var prepared = new NpgsqlConnectionStringBuilder(DatabaseServiceCollectionExtensions.Prepare("Host=a:5432,b:5432;Target Session Attributes=primary;" + Credentials));
-        var told = new NpgsqlConnectionStringBuilder(DatabaseServiceCollectionExtensions.Prepare("Host=a,b;Host Recheck Seconds=5;Target Session Attributes=primary;" + Credentials));
+        var prepared = Prepared("Host=a:5432,b:5432;Target Session Attributes=primary;" + Credentials);
+        var told = Prepared("Host=a,b;Host Recheck Seconds=5;Target Session Attributes=primary;" + Credentials);
         var single = DatabaseServiceCollectionExtensions.Prepare("Host=a;" + Credentials);
 
         Assert.Multiple(() =>
@@ -69,6 +69,9 @@ public class PostgresConnectionStringTests
             Assert.That(DatabaseUnavailable.Is(new InvalidOperationException("synchronous_commit is 'off'")), Is.False);
         });
     }
+
+    private static NpgsqlConnectionStringBuilder Prepared(string connectionString) =>
+        new(DatabaseServiceCollectionExtensions.Prepare(connectionString));
 
     private static ValidateOptionsResult Validate(string postgres) =>
         new ConnectionStringsValidator().Validate(null, new ConnectionStringsOptions { Postgres = postgres, RabbitMq = "amqp://guest:guest@127.0.0.1:5672/" });

@@ -88,18 +88,27 @@ public partial class DeployArtefactTests
         var rabbitName = Name(documents.Single(d => d["kind"].ToString() == "RabbitmqCluster"));
         var databaseName = Name(documents.Single(d => d["kind"].ToString() == "Cluster"));
         var deployment = documents.Single(d => d["kind"].ToString() == "Deployment" && Name(d) == deploymentName);
-        var container = (YamlMappingNode)((YamlSequenceNode)((YamlMappingNode)((YamlMappingNode)((YamlMappingNode)deployment["spec"])["template"])["spec"])["containers"])[0];
+        var template = (YamlMappingNode)((YamlMappingNode)deployment["spec"])["template"];
+        var container = (YamlMappingNode)((YamlSequenceNode)((YamlMappingNode)template["spec"])["containers"])[0];
         var env = ((YamlSequenceNode)container["env"]).Cast<YamlMappingNode>().ToDictionary(e => e["name"].ToString());
 
         var rabbitMq = Expand(env, "ConnectionStrings__RabbitMq", $"{rabbitName}-default-user");
-        var connectionStrings = new ConnectionStringsOptions { RabbitMq = rabbitMq, Postgres = Expand(env, "ConnectionStrings__Postgres", $"{databaseName}-app") };
+        var connectionStrings = new ConnectionStringsOptions
+        {
+            RabbitMq = rabbitMq,
+            Postgres = Expand(env, "ConnectionStrings__Postgres", $"{databaseName}-app"),
+        };
 
         var nodes = RabbitMqAddress.Parse(rabbitMq).Nodes;
         Assert.That(nodes.Select(n => n.Host), Is.EqualTo(Enumerable.Range(0, 3).Select(i => $"{rabbitName}-server-{i}.{rabbitName}-nodes.webhooks.svc")));
         Assert.That(connectionStrings.Postgres, Does.StartWith($"Host={databaseName}-rw."));
         Assert.That(new ConnectionStringsValidator().Validate(null, connectionStrings), Is.EqualTo(ValidateOptionsResult.Success));
-        var referenced = env.Values.Where(e => e.Children.ContainsKey("value")).SelectMany(e => Reference().Matches(e["value"].ToString()).Select(m => m.Groups[1].Value)).ToHashSet();
-        Assert.That(env.Keys.Where(v => !KnownSettings.IsKnown(v) && !referenced.Contains(v)), Is.Empty, "variables that are neither settings nor parts of one");
+        var referenced = env.Values
+            .Where(e => e.Children.ContainsKey("value"))
+            .SelectMany(e => Reference().Matches(e["value"].ToString()).Select(m => m.Groups[1].Value))
+            .ToHashSet();
+        var strays = env.Keys.Where(v => !KnownSettings.IsKnown(v) && !referenced.Contains(v));
+        Assert.That(strays, Is.Empty, "variables that are neither settings nor parts of one");
     }
 
     [Test]

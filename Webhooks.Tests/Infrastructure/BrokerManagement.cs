@@ -12,10 +12,12 @@ public static class BrokerManagement
     public static async Task<string?> QueueTypeAsync(string queue)
     {
         var address = TestEnvironment.RabbitMqAddress;
-        using var management = new HttpClient { BaseAddress = new Uri(Environment.GetEnvironmentVariable("WEBHOOKS_RABBIT_MGMT_URL") ?? "http://127.0.0.1:15720/") };
+        var baseAddress = Environment.GetEnvironmentVariable("WEBHOOKS_RABBIT_MGMT_URL") ?? "http://127.0.0.1:15720/";
+        using var management = new HttpClient { BaseAddress = new Uri(baseAddress) };
         management.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue(
             "Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{address.Username}:{address.Password}")));
-        using var response = await management.GetAsync(new Uri($"api/queues/{Uri.EscapeDataString(address.VirtualHost)}/{Uri.EscapeDataString(queue)}", UriKind.Relative));
+        var path = $"api/queues/{Uri.EscapeDataString(address.VirtualHost)}/{Uri.EscapeDataString(queue)}";
+        using var response = await management.GetAsync(new Uri(path, UriKind.Relative));
         if (response.StatusCode == HttpStatusCode.NotFound)
         {
             return null;

@@ -54,7 +54,8 @@ public class QuorumQueueTests
         await BoundQueue.WithChannelAsync(async channel =>
         {
             await channel.QueueDeclareAsync(queueName, durable: true, exclusive: false, autoDelete: false);
-            await channel.BasicPublishAsync("", queueName, mandatory: true, new RabbitMQ.Client.BasicProperties { Persistent = true }, BoundQueue.Utf8("waiting"));
+            var persistent = new RabbitMQ.Client.BasicProperties { Persistent = true };
+            await channel.BasicPublishAsync("", queueName, mandatory: true, persistent, BoundQueue.Utf8("waiting"));
             return 0;
         });
         await using var processor = new ProcessorFactory(schema.ConnectionString, Quorum, queue: queueName);
