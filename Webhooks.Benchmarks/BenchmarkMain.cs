@@ -15,7 +15,7 @@ public static class BenchmarkMain
                 await EventTemplate.WriteAsync(args[1], args[2]);
                 return 0;
             case "sink":
-                await SinkQueue.BindAsync(args[1], args[2]);
+                await SinkQueue.BindAsync(args[1], args[2], args.Length > 3 ? args[3] : null);
                 return 0;
             case "count":
                 Console.WriteLine(await StoredRows.CountAsync(args[1], args[2]));
@@ -39,7 +39,7 @@ public static class BenchmarkMain
                 await NaiveServer.RunAsync(args[1..]);
                 return 0;
             default:
-                await Console.Error.WriteLineAsync("usage: Webhooks.Benchmarks template <fixtures-dir> <out-file> | sink <exchange> <queue> | count <schema> <id-prefix> | publish <template-file> <count> <in-flight> | backlog <template-file> <run-id> <count> <events-per-order> | consume declare|raw|single|batch <exchange> <queue> <count> | apply <schema> <count> <concurrency> | bare|naive [--urls URL]");
+                await Console.Error.WriteLineAsync("usage: Webhooks.Benchmarks template <fixtures-dir> <out-file> | sink <exchange> <queue> [classic|quorum] | count <schema> <id-prefix> | publish <template-file> <count> <in-flight> | backlog <template-file> <run-id> <count> <events-per-order> | consume declare|raw|single|batch <exchange> <queue> <count> | apply <schema> <count> <concurrency> | bare|naive [--urls URL]");
                 return 2;
         }
     }

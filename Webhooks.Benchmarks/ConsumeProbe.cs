@@ -71,7 +71,7 @@ internal static class ConsumeProbe
 
     private static async Task DeclareAsync(string exchange, string queue)
     {
-        await using var connection = await Factory().CreateConnectionAsync();
+        await using var connection = await Address().ConnectAsync("consume-probe", CancellationToken.None);
         await using var channel = await connection.CreateChannelAsync();
         await channel.ExchangeDeclareAsync(exchange, ExchangeType.Fanout, durable: true);
         await channel.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false);
@@ -80,7 +80,7 @@ internal static class ConsumeProbe
 
     private static async Task<IAsyncDisposable> RawAsync(string queue)
     {
-        var connection = await Factory().CreateConnectionAsync();
+        var connection = await Address().ConnectAsync("consume-probe", CancellationToken.None);
         var channel = await connection.CreateChannelAsync();
         await channel.BasicQosAsync(0, (ushort)new ProcessorOptions().PrefetchCount, false);
         var consumer = new AsyncEventingBasicConsumer(channel);
@@ -127,9 +127,8 @@ internal static class ConsumeProbe
         return new Disposables(host);
     }
 
-    private static ConnectionFactory Factory() =>
-        RabbitMqAddress.Parse(Environment.GetEnvironmentVariable("ConnectionStrings__RabbitMq") ?? new ConnectionStringsOptions().RabbitMq)
-            .CreateConnectionFactory("consume-probe");
+    private static RabbitMqAddress Address() =>
+        RabbitMqAddress.Parse(Environment.GetEnvironmentVariable("ConnectionStrings__RabbitMq") ?? new ConnectionStringsOptions().RabbitMq);
 
     private static void Count(int messages)
     {

@@ -9,17 +9,18 @@ namespace Webhooks.Benchmarks;
 /// </summary>
 internal static class SinkQueue
 {
-    public static async Task BindAsync(string exchange, string queue)
+    public static async Task BindAsync(string exchange, string queue, string? queueType = null)
     {
         var address = RabbitMqAddress.Parse(Environment.GetEnvironmentVariable("ConnectionStrings__RabbitMq") ?? "amqp://guest:guest@127.0.0.1:24720/");
-        var factory = address.CreateConnectionFactory("webhooks-bench sink");
-        await using var connection = await factory.CreateConnectionAsync();
+        await using var connection = await address.ConnectAsync("webhooks-bench sink", CancellationToken.None);
         await using var channel = await connection.CreateChannelAsync();
         await channel.ExchangeDeclareAsync(exchange, ExchangeType.Fanout, durable: true, autoDelete: false);
         await channel.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false, arguments: new Dictionary<string, object?>
         {
             ["x-max-length"] = 1,
             ["x-overflow"] = "drop-head",
+            // On a cluster, a quorum queue: then a confirm means that a majority of the nodes has the message.
+            ["x-queue-type"] = queueType ?? "classic",
         });
         await channel.QueueBindAsync(queue, exchange, "");
     }

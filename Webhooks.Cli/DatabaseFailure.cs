@@ -25,7 +25,10 @@ internal static class DatabaseFailure
         try
         {
             var builder = new NpgsqlConnectionStringBuilder(connectionString);
-            return $"{builder.Host}:{builder.Port}/{builder.Database}";
+            // Several hosts carry their own ports: "a:5432,b:5432".
+            return builder.Host?.Contains(',', StringComparison.Ordinal) == true
+                ? $"{builder.Host}/{builder.Database}"
+                : $"{builder.Host}:{builder.Port}/{builder.Database}";
         }
         catch (ArgumentException)
         {

@@ -23,6 +23,10 @@ internal sealed class ConnectionStringsValidator : IValidateOptions<ConnectionSt
                 {
                     failures.Add("ConnectionStrings__Postgres has no Host.");
                 }
+                else if (HostsProblem(builder) is { } problem)
+                {
+                    failures.Add($"ConnectionStrings__Postgres {problem}");
+                }
             }
             catch (ArgumentException ex)
             {
@@ -37,5 +41,27 @@ internal sealed class ConnectionStringsValidator : IValidateOptions<ConnectionSt
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    /// <summary>
+    /// Several hosts are a primary and its standbys, and every process writes: it must be told to open
+    /// its connections on the primary only, or it would write to a read-only standby after a failover.
+    /// </summary>
+    private static string? HostsProblem(NpgsqlConnectionStringBuilder builder)
+    {
+        var several = builder.Host!.Contains(',', StringComparison.Ordinal);
+        var target = builder.TargetSessionAttributes;
+        if (several && target is not ("primary" or "read-write"))
+        {
+            return $"names several hosts with Target Session Attributes={target ?? "any"}: "
+                + "add 'Target Session Attributes=primary', so that every connection opens on the primary.";
+        }
+
+        if (!several && target is not (null or "any"))
+        {
+            return $"names one host with Target Session Attributes={target}: Npgsql supports it only with several hosts (Host=a:5432,b:5432).";
+        }
+
+        return null;
     }
 }

@@ -33,7 +33,7 @@ SERVICES="${WEBHOOKS_SERVICES:-$REPO/deploy/local/services.sh}"
 "$SERVICES" start >/dev/null
 eval "$("$SERVICES" env)"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
-MQ_PORT="$(sed -E 's|.*:([0-9]+)/?.*|\1|' <<<"$ConnectionStrings__RabbitMq")"
+MQ_PORT="$(amqp_ports "$ConnectionStrings__RabbitMq" | head -n 1)"
 
 log "building (Release)"
 dotnet build Webhooks.Benchmarks -c Release -v quiet -nologo >/dev/null

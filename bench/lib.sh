@@ -23,5 +23,15 @@ instance_ticks() {
     echo "$total"
 }
 
+# CPU ticks of every server instance listening on the ports given (a cluster's nodes).
+instances_ticks() { local total=0 port; for port in "$@"; do total=$((total + $(instance_ticks "$port"))); done; echo "$total"; }
+
+# The ports of every host of a connection string: Npgsql's Host=a:1,b:2;Port=3 form, or amqp:// URIs separated by commas.
+pg_ports() {
+    local default; default="$(grep -oE 'Port=[0-9]+' <<<"$1" | head -n 1 | cut -d= -f2)"
+    grep -oE 'Host=[^;]+' <<<"$1" | cut -d= -f2 | tr ',' '\n' | awk -F: -v d="${default:-5432}" '{ print ($2 == "" ? d : $2) }'
+}
+amqp_ports() { tr ',' '\n' <<<"$1" | sed -nE 's|.*@?[^/:@]+:([0-9]+)/?.*|\1|p'; }
+
 # Microseconds of CPU per item: ticks, items.
 us_per() { awk -v t="$1" -v n="$2" -v hz="$TICKS_PER_SECOND" 'BEGIN { printf "%.0f", n ? t / hz * 1e6 / n : 0 }'; }

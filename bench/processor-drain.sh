@@ -45,8 +45,8 @@ PROCESSOR_DLL="$REPO/Webhooks.Processor/bin/Release/net10.0/Webhooks.Processor.d
 SCHEMA=bench_drain
 QUEUE=bench-drain
 export Broker__EventExchange=bench-drain-events
-PG_PORT="$(sed -E 's/.*Port=([0-9]+).*/\1/' <<<"$ConnectionStrings__Postgres")"
-MQ_PORT="$(sed -E 's|.*:([0-9]+)/?.*|\1|' <<<"$ConnectionStrings__RabbitMq")"
+PG_PORT="$(pg_ports "$ConnectionStrings__Postgres" | head -n 1)"
+MQ_PORT="$(amqp_ports "$ConnectionStrings__RabbitMq" | head -n 1)"
 psql_admin() { PGOPTIONS='-c client_min_messages=warning' PGPASSWORD=webhooks psql -qAt -h 127.0.0.1 -p "$PG_PORT" -U webhooks -d webhooks -v ON_ERROR_STOP=1 -c "$1"; }
 PG="${ConnectionStrings__Postgres};Search Path=$SCHEMA"
 PORT=5990

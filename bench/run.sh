@@ -25,6 +25,11 @@
 # Burst: then the receiver at full speed for --burst-seconds (default 20) while the processor runs:
 # how long after the burst's end is the last of its orders updated?
 #
+# --cluster: instead, the real receiver (c) only, on the single node of services.sh and then on the
+# local cluster of deploy/local/cluster.sh (three RabbitMQ nodes with a quorum sink queue, PostgreSQL
+# with a synchronous standby), back to back: the maximum rate and, at one paced rate for both (half
+# the single node's maximum), p99; with the load average before each, as the machine is shared.
+#
 # Prints a table and writes it, with the machine's description, to bench/RESULTS.md (or --out).
 set -euo pipefail
 
@@ -46,6 +51,7 @@ SOAK_LINE=""
 WARMUP=10
 BURST_SECONDS=20
 STAGES="receiver,e2e,burst"
+CLUSTER=0
 while [ $# -gt 0 ]; do
     case "$1" in
         --duration) DURATION="$2"; shift 2 ;;
@@ -58,6 +64,7 @@ while [ $# -gt 0 ]; do
         --warmup) WARMUP="$2"; shift 2 ;;
         --burst-seconds) BURST_SECONDS="$2"; shift 2 ;;
         --stages) STAGES="$2"; shift 2 ;;
+        --cluster) CLUSTER=1; shift ;;
         --out) OUT="$2"; shift 2 ;;
         *) echo "unknown option $1" >&2; exit 2 ;;
     esac
@@ -91,8 +98,7 @@ cleanup() {
 trap cleanup EXIT
 dotnet "$BENCH_DLL" template "$REPO/Webhooks.Tests/Fixtures/Stripe" "$BENCH_TEMPLATE"
 
-PG_PORT="$(sed -E 's/.*Port=([0-9]+).*/\1/' <<<"$ConnectionStrings__Postgres")"
-MQ_PORT="$(sed -E 's|.*:([0-9]+)/?.*|\1|' <<<"$ConnectionStrings__RabbitMq")"
+PG_PORT="$(pg_ports "$ConnectionStrings__Postgres" | head -n 1)"
 psql_admin() { PGPASSWORD=webhooks psql -qAt -h 127.0.0.1 -p "$PG_PORT" -U webhooks -d webhooks -v ON_ERROR_STOP=1 -c "$1"; }
 
 machine_ticks() { awk '/^cpu / { print $2 + $3 + $4 + $5 + $6 + $7 + $8 }' /proc/stat; }
@@ -124,7 +130,7 @@ start_server() { # name port
             ConnectionStrings__Postgres="$pg" Broker__EventExchange=bench-naive-events \
                 dotnet "$BENCH_DLL" naive --urls "http://127.0.0.1:$port" >"$WORK/$name.log" 2>&1 & ;;
         ours)
-            dotnet "$BENCH_DLL" sink bench-ours-events bench-ours-sink
+            dotnet "$BENCH_DLL" sink bench-ours-events bench-ours-sink ${SINK_TYPE:-}
             ConnectionStrings__Postgres="$pg" Broker__EventExchange=bench-ours-events \
                 Webhooks__Providers__stripe__Scheme=stripe Webhooks__Providers__stripe__Secrets__0="$BENCH_SECRET" \
                 Webhooks__Providers__stripe__ToleranceSeconds=3600 Logging__LogLevel__Default=Warning \
@@ -151,8 +157,9 @@ run_load() {
     local before_server before_machine before_pg before_mq before_processor=0
     before_server="$(cpu_ticks_of "$SERVER_PID")"
     before_machine="$(machine_ticks)"
-    before_pg="$(instance_ticks "$PG_PORT")"
-    before_mq="$(instance_ticks "$MQ_PORT")"
+    # Every host of the connection strings: with the local cluster, the standby and all three nodes count.
+    before_pg="$(instances_ticks $(pg_ports "$ConnectionStrings__Postgres"))"
+    before_mq="$(instances_ticks $(amqp_ports "$ConnectionStrings__RabbitMq"))"
     [ -z "$PROCESSOR_PID" ] || before_processor="$(cpu_ticks_of "$PROCESSOR_PID")"
     R_STARTED="$(date +%s.%N)"
     BENCH_RUN="$run" BENCH_DELAY_MS="$delay" wrk -t "$THREADS" -c "$connections" -d "${seconds}s" --timeout 10s \
@@ -165,10 +172,10 @@ run_load() {
     R_RPS="$(field rps)"; R_P50="$(field p50_us)"; R_P99="$(field p99_us)"; R_P999="$(field p999_us)"
     local server_ticks=$(( $(cpu_ticks_of "$SERVER_PID") - before_server ))
     local machine_ticks_used=$(( $(machine_ticks) - before_machine ))
-    local pg_ticks=$(( $(instance_ticks "$PG_PORT") - before_pg ))
+    local pg_ticks=$(( $(instances_ticks $(pg_ports "$ConnectionStrings__Postgres")) - before_pg ))
     # A backend that exits during the run takes its ticks with it: never report less than nothing.
     [ "$pg_ticks" -ge 0 ] || pg_ticks=0
-    local mq_ticks=$(( $(instance_ticks "$MQ_PORT") - before_mq ))
+    local mq_ticks=$(( $(instances_ticks $(amqp_ports "$ConnectionStrings__RabbitMq")) - before_mq ))
     R_CPU_PROCESSOR_US=0
     [ -z "$PROCESSOR_PID" ] || R_CPU_PROCESSOR_US="$(us_per $(( $(cpu_ticks_of "$PROCESSOR_PID") - before_processor )) "$R_REQUESTS")"
     R_CPU_SERVER_US="$(awk -v t="$server_ticks" -v hz="$TICKS_PER_SECOND" -v n="$R_REQUESTS" 'BEGIN { printf "%.0f", n ? t / hz * 1e6 / n : 0 }')"
@@ -179,6 +186,47 @@ run_load() {
 }
 
 ms() { awk -v us="$1" 'BEGIN { printf "%.2f", us / 1000 }'; }
+
+if [ "$CLUSTER" = 1 ]; then
+    "$REPO/deploy/local/cluster.sh" start
+    SINGLE_ENV="$("$REPO/deploy/local/services.sh" env)" CLUSTER_ENV="$("$REPO/deploy/local/cluster.sh" env)"
+    ROWS=()
+    RUN_ID="$(date +%s)"
+    port=5290
+    paced_rate=0
+    for target in single cluster; do
+        if [ "$target" = single ]; then eval "$SINGLE_ENV"; SINK_TYPE=""; else eval "$CLUSTER_ENV"; SINK_TYPE=quorum; fi
+        # The primary: the first host of the list (the cluster's, before any failover).
+        PG_PORT="$(pg_ports "$ConnectionStrings__Postgres" | head -n 1)"
+        port=$((port + 1))
+        log "$target: starting the receiver"
+        start_server ours "$port"
+        load="$(cut -d' ' -f1-3 /proc/loadavg)"
+        run_load ours "$port" "$WARMUP" "$CONNECTIONS" 0 "${RUN_ID}w${target}"
+        log "$target: measuring ${DURATION} s with $CONNECTIONS connections (load average before: $load)"
+        run_load ours "$port" "$DURATION" "$CONNECTIONS" 0 "${RUN_ID}${target}"
+        ROWS+=("| $target, maximum | $load | $R_RPS | $(ms "$R_P50") | $(ms "$R_P99") | $(ms "$R_P999") | $R_CPU_SERVER_US | $R_CPU_PG_US | $R_CPU_MQ_US | $R_CPU_MACHINE_US | $R_OK / $R_REQUESTS |")
+        [ "$paced_rate" -gt 0 ] || paced_rate="$(awk -v r="$R_RPS" 'BEGIN { printf "%.0f", r / 2 }')"
+        delay="$(awk -v r="$paced_rate" 'BEGIN { d = int(32 * 1000 / r); if (d < 1) d = 1; print d }')"
+        load="$(cut -d' ' -f1-3 /proc/loadavg)"
+        log "$target: paced, ~$paced_rate/s (32 connections, ${delay} ms apart)"
+        run_load ours "$port" "$DURATION" 32 "$delay" "${RUN_ID}p${target}"
+        ROWS+=("| $target, paced ~$paced_rate/s | $load | $R_RPS | $(ms "$R_P50") | $(ms "$R_P99") | $(ms "$R_P999") | $R_CPU_SERVER_US | $R_CPU_PG_US | $R_CPU_MQ_US | $R_CPU_MACHINE_US | $R_OK / $R_REQUESTS |")
+        stop_server
+    done
+    {
+        echo "## Receiver on one node against the local cluster, $(date -u '+%Y-%m-%d %H:%M UTC')"
+        echo
+        echo "Machine: $(nproc) cores, shared with other work (the load average, 1/5/15 min, is taken before each run: compare rows of this run only); wrk $THREADS thread(s), ${DURATION} s per run; the cluster is deploy/local/cluster.sh's on the same machine: three RabbitMQ nodes (the sink a quorum queue, so a confirm waits for two of three) and PostgreSQL with a synchronous standby (a commit waits for the standby's flush)."
+        echo
+        echo "| target | load average | requests/s | p50 ms | p99 ms | p99.9 ms | CPU µs/event: receiver | PostgreSQL | RabbitMQ | whole machine | 200s / requests |"
+        echo "|---|---|---|---|---|---|---|---|---|---|---|"
+        printf '%s\n' "${ROWS[@]}"
+    } | tee "$WORK/table.md"
+    { echo; cat "$WORK/table.md"; } >>"$OUT"
+    log "appended to $OUT"
+    exit 0
+fi
 
 ROWS=()
 declare -A RPS

@@ -10,12 +10,10 @@ internal sealed class BrokerConnector(RabbitMqAddress address)
     public async Task<IConnection> ConnectAsync(CancellationToken cancellationToken)
     {
         // A lost connection returns every held message to its queue; a silent reconnect would then
-        // carry on with delivery tags that no longer mean anything, so the factory never reconnects.
-        var factory = address.CreateConnectionFactory("webhooks-cli");
-
+        // carry on with delivery tags that no longer mean anything, so the connection never reconnects.
         try
         {
-            return await factory.CreateConnectionAsync(cancellationToken);
+            return await address.ConnectAsync("webhooks-cli", cancellationToken);
         }
         catch (BrokerUnreachableException ex)
         {

@@ -8,7 +8,7 @@ namespace Webhooks.Cli.Simulation;
 /// non-2xx answer or none (a refused connection, a timeout) after a growing delay, given up after
 /// the last retry. The receiver's <c>Retry-After</c> is not followed: gateways keep their own schedule.
 /// </summary>
-internal sealed class GatewaySender(HttpClient http, Uri endpoint, WebhookSigner signer, RequestPacer pacer, RetrySchedule retries, TimeProvider timeProvider)
+internal sealed class GatewaySender(HttpClient http, ReceiverEndpoints endpoints, WebhookSigner signer, RequestPacer pacer, RetrySchedule retries, TimeProvider timeProvider)
 {
     // A gateway waits a few seconds for an answer; a slower one counts as none.
     public static readonly TimeSpan AttemptTimeout = TimeSpan.FromSeconds(10);
@@ -38,7 +38,7 @@ internal sealed class GatewaySender(HttpClient http, Uri endpoint, WebhookSigner
 
     private async Task<AttemptAnswer> AttemptAsync(Delivery delivery, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, endpoint) { Content = new ByteArrayContent(delivery.Body) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, endpoints.Next()) { Content = new ByteArrayContent(delivery.Body) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
         request.Headers.UserAgent.ParseAdd("webhooks-simulate/1.0");
         foreach (var (name, value) in signer.Sign(delivery.EventId, delivery.Body, timeProvider.GetUtcNow()))

@@ -23,7 +23,7 @@ internal sealed partial class SimulateHandler(IConfiguration configuration, CliE
             throw CliException.Usage($"--provider '{provider}' is not a provider name: letters, digits, '.', '_' and '-' only");
         }
 
-        var endpoint = Endpoint(url, provider);
+        var endpoint = ReceiverEndpoints.Parse(url, provider);
         var signing = ProviderSigning.Resolve(configuration, provider, scheme, secret);
         var seed = settings.Seed ?? RandomNumberGenerator.GetInt32(1, 1_000_000);
         var plan = SimulationPlanner.Build(settings, seed, new StripeEventFactory(timeProvider, signing.IdField));
@@ -80,30 +80,11 @@ internal sealed partial class SimulateHandler(IConfiguration configuration, CliE
         return CliExitCode.Failure;
     }
 
-    private static Uri Endpoint(string url, string provider)
-    {
-        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
-        {
-            throw CliException.Usage($"--url '{url}' is not an http or https address such as {DefaultUrl}");
-        }
-
-        // The receiver's address, to which the route is added; a full route is taken as it is.
-        var route = $"webhooks/{provider}";
-        if (uri.AbsolutePath.TrimEnd('/').EndsWith("/" + route, StringComparison.Ordinal))
-        {
-            return uri;
-        }
-
-        var builder = new UriBuilder(uri);
-        builder.Path = builder.Path.TrimEnd('/') + "/" + route;
-        return builder.Uri;
-    }
-
     private HttpClient CreateHttpClient() => environment.HttpHandler is { } handler
         ? new HttpClient(handler, disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan }
         : new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
 
-    private static string NothingTaken(DeliveryResult first, Uri endpoint, ProviderSigning signing)
+    private static string NothingTaken(DeliveryResult first, ReceiverEndpoints endpoint, ProviderSigning signing)
     {
         var answer = first.Last;
         var said = answer.StatusCode is null ? $"got no answer ({answer.Detail})" : $"answered {answer.StatusCode}{(answer.Detail is null ? "" : $" ({answer.Detail.TrimEnd('.')})")}";

@@ -61,7 +61,7 @@ internal sealed record SimulationSummary
 
     public required double ElapsedSeconds { get; init; }
 
-    public static SimulationSummary From(SimulationPlan plan, SimulationRun run, Uri endpoint, ProviderSigning signing)
+    public static SimulationSummary From(SimulationPlan plan, SimulationRun run, ReceiverEndpoints endpoint, ProviderSigning signing)
     {
         var results = run.Results;
         return new SimulationSummary

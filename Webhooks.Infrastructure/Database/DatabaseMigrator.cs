@@ -31,7 +31,7 @@ public sealed partial class DatabaseMigrator(
         try
         {
             var upgrader = DeployChanges.To
-                .PostgresqlDatabase(connectionStrings.Value.Postgres)
+                .PostgresqlDatabase(DatabaseServiceCollectionExtensions.Prepare(connectionStrings.Value.Postgres))
                 .WithScriptsEmbeddedInAssembly(typeof(DatabaseMigrator).Assembly, name => name.EndsWith(".sql", StringComparison.Ordinal))
                 .WithTransactionPerScript()
                 .LogToNowhere()

@@ -6,8 +6,9 @@ using Npgsql;
 namespace Webhooks.Infrastructure.Database;
 
 /// <summary>
-/// Runs before the process takes traffic: waits for PostgreSQL (bounded), refuses a server that
-/// would acknowledge commits before they are durable, and applies the schema.
+/// Runs before the process takes traffic: waits for PostgreSQL (bounded; with several hosts, for one
+/// of them to be the primary), refuses a server that would acknowledge commits before they are
+/// durable, and applies the schema.
 /// </summary>
 public sealed partial class DatabaseStartup(
     NpgsqlDataSource dataSource,
@@ -31,7 +32,7 @@ public sealed partial class DatabaseStartup(
                 await migrator.MigrateAsync(cancellationToken);
                 return;
             }
-            catch (NpgsqlException ex) when (ex.IsTransient && timeProvider.GetUtcNow() < deadline)
+            catch (Exception ex) when (DatabaseUnavailable.Is(ex) && timeProvider.GetUtcNow() < deadline)
             {
                 LogWaiting(ex.Message, delay);
                 await Task.Delay(delay, timeProvider, cancellationToken);

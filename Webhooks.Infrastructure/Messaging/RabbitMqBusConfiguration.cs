@@ -25,6 +25,17 @@ public static class RabbitMqBusConfiguration
             // A publish counts only once the broker has confirmed it.
             h.PublisherConfirmation = true;
             h.RequestedConnectionTimeout(TimeSpan.FromSeconds(5));
+            if (address.Nodes.Count > 1)
+            {
+                // Each connection attempt, the first and every reconnection, goes to the next node in turn.
+                h.UseCluster(cluster =>
+                {
+                    foreach (var node in address.Nodes)
+                    {
+                        cluster.Node(node.ToString());
+                    }
+                });
+            }
         });
 
         cfg.Message<PaymentEventReceived>(m => m.SetEntityName(broker.EventExchange));

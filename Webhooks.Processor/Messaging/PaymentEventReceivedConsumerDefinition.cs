@@ -28,13 +28,6 @@ public sealed class PaymentEventReceivedConsumerDefinition : ConsumerDefinition<
     {
         ArgumentNullException.ThrowIfNull(endpointConfigurator);
         endpointConfigurator.PrefetchCount = _options.PrefetchCount;
-        if (_options.QueueType == ProcessorOptions.QuorumQueueType && endpointConfigurator is IRabbitMqReceiveEndpointConfigurator rabbit)
-        {
-            // Replicated across a RabbitMQ cluster; a classic queue lives on one node. A queue's type
-            // is fixed when it is first declared: switching means draining and recreating the queue.
-            rabbit.SetQuorumQueue();
-        }
-
         endpointConfigurator.UseTransientFailureHandling(_options, context);
     }
 }

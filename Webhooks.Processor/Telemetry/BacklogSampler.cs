@@ -53,8 +53,7 @@ public sealed partial class BacklogSampler(
         try
         {
             var address = RabbitMqAddress.Parse(connectionStrings.Value.RabbitMq);
-            var factory = address.CreateConnectionFactory("webhooks-processor backlog");
-            await using var connection = await factory.CreateConnectionAsync("webhooks-processor-sampler", cancellationToken);
+            await using var connection = await address.ConnectAsync("webhooks-processor backlog", cancellationToken);
             await using var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken);
             var queue = await channel.QueueDeclarePassiveAsync(processorOptions.Value.ErrorQueueName, cancellationToken);
             return queue.MessageCount;

@@ -10,7 +10,8 @@ namespace Webhooks.Receiver.Outbox;
 /// The outbox's connection to RabbitMQ and its publishing channels, each with publisher confirms
 /// tracked by the client. A batch borrows a channel for itself (a channel is never shared by two
 /// batches at once) and gives it back; a channel or connection that closed is dropped and opened
-/// again on the next borrow, so a broker restart costs the batches in flight and nothing else.
+/// again on the next borrow, so a broker restart costs the batches in flight and nothing else; with
+/// a cluster the new connection goes to the next node that answers.
 /// The event exchange is declared on every new connection, as MassTransit would declare it.
 /// </summary>
 public sealed partial class PublishChannels(
@@ -81,7 +82,7 @@ public sealed partial class PublishChannels(
                 _connection = null;
             }
 
-            var connection = await _address.CreateConnectionFactory("webhooks-receiver outbox").CreateConnectionAsync(cancellationToken);
+            var connection = await _address.ConnectAsync("webhooks-receiver outbox", cancellationToken);
             try
             {
                 await using var setup = await connection.CreateChannelAsync(cancellationToken: cancellationToken);
@@ -94,6 +95,7 @@ public sealed partial class PublishChannels(
             }
 
             _connection = connection;
+            LogConnected(connection.Endpoint.HostName, connection.Endpoint.Port);
             return connection;
         }
         finally
@@ -127,6 +129,9 @@ public sealed partial class PublishChannels(
 
         _connecting.Dispose();
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The outbox is connected to RabbitMQ at {Host}:{Port}")]
+    private partial void LogConnected(string host, int port);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Reconnecting the outbox to RabbitMQ (the last connection ended: {Reason})")]
     private partial void LogReconnecting(string reason);

@@ -1,3 +1,8 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Options;
+using Webhooks.Infrastructure;
+using Webhooks.Infrastructure.Messaging;
 using YamlDotNet.RepresentationModel;
 
 namespace Webhooks.Tests.Deploy;
@@ -6,7 +11,7 @@ namespace Webhooks.Tests.Deploy;
 /// No Docker engine runs here, so the deploy files are checked by reading them: they parse, and every
 /// setting they give the services is one the services actually read.
 /// </summary>
-public class DeployArtefactTests
+public partial class DeployArtefactTests
 {
     private static readonly string Deploy = Path.Combine(RepositoryRoot(), "deploy");
 
@@ -42,7 +47,7 @@ public class DeployArtefactTests
             .Where(d => d["kind"].ToString() is "ConfigMap" or "Secret")
             .SelectMany(d => ((YamlMappingNode)(d.Children.ContainsKey("data") ? d["data"] : d["stringData"])).Children.Keys.Select(k => k.ToString()))
             .ToList();
-        Assert.That(settings, Does.Contain("ConnectionStrings__Postgres").And.Contain("Webhooks__Providers__stripe__Secrets__0").And.Contain("Slack__WebhookUrl"));
+        Assert.That(settings, Does.Contain("Webhooks__Providers__stripe__Secrets__0").And.Contain("Slack__WebhookUrl"));
         Assert.That(settings.Where(v => !KnownSettings.IsKnown(v)), Is.Empty, "the manifests set settings no service reads");
 
         foreach (var deployment in documents.Where(d => d["kind"].ToString() == "Deployment"))
@@ -55,6 +60,55 @@ public class DeployArtefactTests
                 Assert.That(((YamlMappingNode)container["resources"]).Children.ContainsKey("limits"), Is.True);
             });
         }
+    }
+
+    [Test]
+    public void KubernetesManifests_RunThreeRabbitMqNodes_AndPostgresWithASynchronousStandby_ThroughTheirOperators()
+    {
+        var documents = ManifestFiles().SelectMany(Load).Select(d => (YamlMappingNode)d.RootNode).ToList();
+        var rabbit = (YamlMappingNode)documents.Single(d => d["kind"].ToString() == "RabbitmqCluster")["spec"];
+        var database = documents.Single(d => d["kind"].ToString() == "Cluster");
+        var postgres = (YamlMappingNode)((YamlMappingNode)database["spec"])["postgresql"];
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(rabbit["replicas"].ToString(), Is.EqualTo("3"));
+            Assert.That(database["apiVersion"].ToString(), Does.StartWith("postgresql.cnpg.io/"));
+            Assert.That(int.Parse(((YamlMappingNode)database["spec"])["instances"].ToString(), CultureInfo.InvariantCulture), Is.GreaterThanOrEqualTo(2));
+            Assert.That(int.Parse(((YamlMappingNode)postgres["synchronous"])["number"].ToString(), CultureInfo.InvariantCulture), Is.GreaterThanOrEqualTo(1));
+            Assert.That(((YamlMappingNode)postgres["parameters"])["synchronous_commit"].ToString(), Is.EqualTo("on"));
+        });
+    }
+
+    [TestCase("webhooks-receiver")]
+    [TestCase("webhooks-processor")]
+    public void Services_TakeTheirConnectionStringsFromTheOperatorsSecrets_NamingEveryBrokerNode(string deploymentName)
+    {
+        var documents = ManifestFiles().SelectMany(Load).Select(d => (YamlMappingNode)d.RootNode).ToList();
+        var rabbitName = Name(documents.Single(d => d["kind"].ToString() == "RabbitmqCluster"));
+        var databaseName = Name(documents.Single(d => d["kind"].ToString() == "Cluster"));
+        var deployment = documents.Single(d => d["kind"].ToString() == "Deployment" && Name(d) == deploymentName);
+        var template = (YamlMappingNode)((YamlMappingNode)deployment["spec"])["template"];
+        var container = (YamlMappingNode)((YamlSequenceNode)((YamlMappingNode)template["spec"])["containers"])[0];
+        var env = ((YamlSequenceNode)container["env"]).Cast<YamlMappingNode>().ToDictionary(e => e["name"].ToString());
+
+        var rabbitMq = Expand(env, "ConnectionStrings__RabbitMq", $"{rabbitName}-default-user");
+        var connectionStrings = new ConnectionStringsOptions
+        {
+            RabbitMq = rabbitMq,
+            Postgres = Expand(env, "ConnectionStrings__Postgres", $"{databaseName}-app"),
+        };
+
+        var nodes = RabbitMqAddress.Parse(rabbitMq).Nodes;
+        Assert.That(nodes.Select(n => n.Host), Is.EqualTo(Enumerable.Range(0, 3).Select(i => $"{rabbitName}-server-{i}.{rabbitName}-nodes.webhooks.svc")));
+        Assert.That(connectionStrings.Postgres, Does.StartWith($"Host={databaseName}-rw."));
+        Assert.That(new ConnectionStringsValidator().Validate(null, connectionStrings), Is.EqualTo(ValidateOptionsResult.Success));
+        var referenced = env.Values
+            .Where(e => e.Children.ContainsKey("value"))
+            .SelectMany(e => Reference().Matches(e["value"].ToString()).Select(m => m.Groups[1].Value))
+            .ToHashSet();
+        var strays = env.Keys.Where(v => !KnownSettings.IsKnown(v) && !referenced.Contains(v));
+        Assert.That(strays, Is.Empty, "variables that are neither settings nor parts of one");
     }
 
     [Test]
@@ -79,6 +133,23 @@ public class DeployArtefactTests
             Assert.That(lines.Any(l => l.Contains($"Webhooks.{char.ToUpperInvariant(service[0])}{service[1..]}.dll", StringComparison.Ordinal)), Is.True);
         });
     }
+
+    /// <summary>
+    /// The value of an environment variable with every <c>$(VAR)</c> filled in, each VAR taken from
+    /// <paramref name="secret"/> (an operator's generated Secret), so that the result parses as the service parses it.
+    /// </summary>
+    private static string Expand(Dictionary<string, YamlMappingNode> env, string name, string secret) =>
+        Reference().Replace(env[name]["value"].ToString(), match =>
+        {
+            var reference = (YamlMappingNode)((YamlMappingNode)env[match.Groups[1].Value]["valueFrom"])["secretKeyRef"];
+            Assert.That(reference["name"].ToString(), Is.EqualTo(secret), $"{name} is made of {match.Value}");
+            return $"from-{reference["key"]}";
+        });
+
+    private static string Name(YamlMappingNode document) => ((YamlMappingNode)document["metadata"])["name"].ToString();
+
+    [GeneratedRegex(@"\$\(([A-Za-z0-9_]+)\)")]
+    private static partial Regex Reference();
 
     private static List<YamlDocument> Load(string path)
     {

@@ -81,8 +81,7 @@ public sealed class BoundQueue : IAsyncDisposable
 
     public static async Task<T> WithChannelAsync<T>(Func<IChannel, Task<T>> action)
     {
-        var factory = TestEnvironment.RabbitMqAddress.CreateConnectionFactory("webhooks-tests");
-        await using var connection = await factory.CreateConnectionAsync();
+        await using var connection = await TestEnvironment.RabbitMqAddress.ConnectAsync("webhooks-tests", CancellationToken.None);
         await using var channel = await connection.CreateChannelAsync();
         return await action(channel);
     }

@@ -24,6 +24,25 @@
 #   5. the gateway gave up on no delivery (else an order's expectation may not hold)
 # Exit 0 only when every check passes. The whole run is bounded by FAULT_TIMEOUT (default 300 s).
 #
+#   deploy/local/fault-injection.sh --cluster
+#
+# The same traffic and checks on replicated engines: deploy/local/cluster.sh's three RabbitMQ nodes
+# (quorum queues) and PostgreSQL primary with its synchronous standby, every service given every node;
+# two receivers (the simulator's attempts alternate between them) and two processors. The faults:
+#
+#   t+15s  SIGKILL the RabbitMQ node that leads the event queue
+#   t+25s  SIGKILL processor 1, start it again 3 s later
+#   t+40s  SIGKILL the PostgreSQL primary; 3 s later promote the standby and clear its
+#          synchronous_standby_names (as an operator does); the old primary does not return
+#   t+55s  start the killed RabbitMQ node again (it rejoins the cluster)
+#   t+70s  SIGKILL receiver 1 with requests in flight, start it again 3 s later
+#
+# Cluster settings: FAULT_CLUSTER_STATE_DIR (/tmp/webhooks-fault-cluster), FAULT_CLUSTER_PG_PORTS
+# ("25532 25533"), FAULT_CLUSTER_RABBIT_PORTS ("25721 25722 25723"), FAULT_CLUSTER_RABBIT_DIST_PORTS
+# ("25731 25732 25733"), FAULT_CLUSTER_RABBIT_MGMT_PORTS ("25741 25742 25743"),
+# FAULT_CLUSTER_RABBIT_NODE_PREFIX (webhooksfaultcluster), FAULT_RECEIVER2_PORT (5382),
+# FAULT_PROCESSOR2_PORT (5383); FAULT_ORDERS defaults to 1200 and FAULT_TIMEOUT to 480 there.
+#
 # Settings (environment, all optional): FAULT_TIMEOUT, FAULT_ORDERS (1650), FAULT_RATE (55),
 # FAULT_CONCURRENCY (16), FAULT_DUPLICATES (0.2), FAULT_SEED, FAULT_STATE_DIR (/tmp/webhooks-fault),
 # FAULT_PG_PORT (25632), FAULT_RABBIT_PORT (25672), FAULT_RABBIT_DIST_PORT (25692),
@@ -34,7 +53,9 @@ set -euo pipefail
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)"
 cd "$REPO"
 
-FAULT_TIMEOUT="${FAULT_TIMEOUT:-300}"
+CLUSTER=0
+[[ "${1:-}" == --cluster ]] && CLUSTER=1
+FAULT_TIMEOUT="${FAULT_TIMEOUT:-$((CLUSTER ? 480 : 300))}"
 # The hard bound: the run is its own process group under timeout(1), which signals the whole group.
 if [[ -z "${FAULT_INNER:-}" ]]; then
     export FAULT_INNER=1 FAULT_STARTED_AT="$EPOCHSECONDS"
@@ -48,13 +69,17 @@ if [[ -z "${FAULT_INNER:-}" ]]; then
     exit "$rc"
 fi
 
-ORDERS="${FAULT_ORDERS:-1650}"
+ORDERS="${FAULT_ORDERS:-$((CLUSTER ? 1200 : 1650))}"
 RATE="${FAULT_RATE:-55}"
 CONCURRENCY="${FAULT_CONCURRENCY:-16}"
 DUPLICATES="${FAULT_DUPLICATES:-0.2}"
 SEED="${FAULT_SEED:-$((RANDOM % 100000 + 1))}"
-RECEIVER_URL="http://127.0.0.1:${FAULT_RECEIVER_PORT:-5380}"
-PROCESSOR_URL="http://127.0.0.1:${FAULT_PROCESSOR_PORT:-5381}"
+RECEIVER_URLS=("http://127.0.0.1:${FAULT_RECEIVER_PORT:-5380}")
+PROCESSOR_URLS=("http://127.0.0.1:${FAULT_PROCESSOR_PORT:-5381}")
+if ((CLUSTER)); then
+    RECEIVER_URLS+=("http://127.0.0.1:${FAULT_RECEIVER2_PORT:-5382}")
+    PROCESSOR_URLS+=("http://127.0.0.1:${FAULT_PROCESSOR2_PORT:-5383}")
+fi
 
 # Ports below Linux's ephemeral range (32768-60999): while the broker or the database is down,
 # any outgoing loopback connection (a client reconnecting, or any other on the machine) may be
@@ -66,6 +91,18 @@ export WEBHOOKS_RABBIT_PORT="${FAULT_RABBIT_PORT:-25672}"
 export WEBHOOKS_RABBIT_DIST_PORT="${FAULT_RABBIT_DIST_PORT:-25692}"
 export WEBHOOKS_RABBIT_MGMT_PORT="${FAULT_RABBIT_MGMT_PORT:-25682}"
 export WEBHOOKS_RABBIT_NODE="${FAULT_RABBIT_NODE:-webhooksfault@localhost}"
+SERVICES="$REPO/deploy/local/services.sh"
+if ((CLUSTER)); then
+    # FAULT_CLUSTER_<X> (or the default here) becomes cluster.sh's WEBHOOKS_CLUSTER_<X>.
+    for setting in STATE_DIR=/tmp/webhooks-fault-cluster "PG_PORTS=25532 25533" "RABBIT_PORTS=25721 25722 25723" \
+        "RABBIT_DIST_PORTS=25731 25732 25733" "RABBIT_MGMT_PORTS=25741 25742 25743" RABBIT_NODE_PREFIX=webhooksfaultcluster; do
+        given="FAULT_CLUSTER_${setting%%=*}"
+        export "WEBHOOKS_CLUSTER_${setting%%=*}=${!given:-${setting#*=}}"
+    done
+    export WEBHOOKS_STATE_DIR="$WEBHOOKS_CLUSTER_STATE_DIR" WEBHOOKS_PG_PORT="${WEBHOOKS_CLUSTER_PG_PORTS%% *}"
+    export WEBHOOKS_RABBIT_PORT="${WEBHOOKS_CLUSTER_RABBIT_PORTS%% *}" WEBHOOKS_RABBIT_NODE="$WEBHOOKS_CLUSTER_RABBIT_NODE_PREFIX-a@localhost"
+    SERVICES="$REPO/deploy/local/cluster.sh"
+fi
 STATE="$WEBHOOKS_STATE_DIR"
 LOGS="$STATE/logs"
 REPORT="$STATE/simulate-report.json"
@@ -78,21 +115,21 @@ t0="${FAULT_STARTED_AT:-$EPOCHSECONDS}"
 log() { printf '[fault %3ds] %s\n' "$(($EPOCHSECONDS - t0))" "$*"; }
 die() { log "ERROR: $*"; exit 1; }
 
-receiver_pid="" processor_pid="" simulate_pid=""
+receiver_pids=() processor_pids=() simulate_pid=""
 services_started=0
 
 cleanup() {
     local rc=$?
     trap - EXIT INT TERM
     # Only what this script started, by pid.
-    for pid in "$simulate_pid" "$receiver_pid" "$processor_pid"; do
+    for pid in "$simulate_pid" "${receiver_pids[@]}" "${processor_pids[@]}"; do
         [[ -n "$pid" ]] && kill -TERM "$pid" 2>/dev/null || true
     done
-    for pid in "$simulate_pid" "$receiver_pid" "$processor_pid"; do
+    for pid in "$simulate_pid" "${receiver_pids[@]}" "${processor_pids[@]}"; do
         [[ -n "$pid" ]] && wait "$pid" 2>/dev/null || true
     done
     if ((services_started)); then
-        "$REPO/deploy/local/services.sh" stop >/dev/null 2>&1 || true
+        "$SERVICES" stop >/dev/null 2>&1 || true
     fi
     [[ -d "$LOGS" ]] && log "logs: $LOGS"
     exit "$rc"
@@ -103,18 +140,23 @@ trap 'log "terminated (hard timeout?)"; exit 124' TERM
 
 # ------------------------------------------------------------------------------ services
 
-log "own services: state $STATE, postgres 127.0.0.1:$WEBHOOKS_PG_PORT, rabbitmq 127.0.0.1:$WEBHOOKS_RABBIT_PORT (node $WEBHOOKS_RABBIT_NODE)"
+log "own services ($(basename "$SERVICES")): state $STATE, postgres 127.0.0.1:$WEBHOOKS_PG_PORT, rabbitmq 127.0.0.1:$WEBHOOKS_RABBIT_PORT (node $WEBHOOKS_RABBIT_NODE)"
 # A fresh start every run: what an earlier run left (queues, rows) must not count in this one.
-"$REPO/deploy/local/services.sh" stop >/dev/null 2>&1 || true
+"$SERVICES" stop >/dev/null 2>&1 || true
 rm -rf "$STATE"
 services_started=1
-"$REPO/deploy/local/services.sh" start 2>&1 | sed 's/^/    /'
-eval "$("$REPO/deploy/local/services.sh" env)"
+"$SERVICES" start 2>&1 | sed 's/^/    /'
+eval "$("$SERVICES" env)"
 mkdir -p "$LOGS"
 
 PG_DATA="$STATE/pg/data"
-PG_BIN="/usr/lib/postgresql/$(cat "$PG_DATA/PG_VERSION")/bin"
 PG_URL="postgresql://webhooks:webhooks@127.0.0.1:$WEBHOOKS_PG_PORT/webhooks"
+if ((CLUSTER)); then
+    # Whichever server is the primary now (libpq's multi-host form).
+    PG_DATA="$STATE/pg-a/data"
+    PG_URL="postgresql://webhooks:webhooks@127.0.0.1:${WEBHOOKS_CLUSTER_PG_PORTS// /,127.0.0.1:}/webhooks?target_session_attrs=read-write"
+fi
+PG_BIN="/usr/lib/postgresql/$(cat "$PG_DATA/PG_VERSION")/bin"
 sql() { "$PG_BIN/psql" "$PG_URL" -qAtX -v ON_ERROR_STOP=1 "$@"; }
 
 # ------------------------------------------------------------------------------ build
@@ -133,16 +175,19 @@ CLI_DLL="$REPO/Webhooks.Cli/bin/Release/net10.0/Webhooks.Cli.dll"
 
 # ------------------------------------------------------------------------------ services under test
 
-# exec: the pid is dotnet's own, so SIGKILL hits the service and nothing else.
+# exec: the pid is dotnet's own, so SIGKILL hits the service and nothing else. An instance's number
+# (1 when omitted) picks its URL; the second one logs to receiver-2.log or processor-2.log.
 start_receiver() {
-    (cd "$REPO/Webhooks.Receiver" && exec dotnet "$RECEIVER_DLL" --urls "$RECEIVER_URL") >>"$LOGS/receiver.log" 2>&1 </dev/null &
-    receiver_pid=$!
-    log "receiver started (pid $receiver_pid) on $RECEIVER_URL"
+    local n="${1:-1}"
+    (cd "$REPO/Webhooks.Receiver" && exec dotnet "$RECEIVER_DLL" --urls "${RECEIVER_URLS[n - 1]}") >>"$LOGS/receiver$( ((n == 1)) || echo "-$n").log" 2>&1 </dev/null &
+    receiver_pids[n - 1]=$!
+    log "receiver $n started (pid $!) on ${RECEIVER_URLS[n - 1]}"
 }
 start_processor() {
-    (cd "$REPO/Webhooks.Processor" && exec dotnet "$PROCESSOR_DLL" --urls "$PROCESSOR_URL") >>"$LOGS/processor.log" 2>&1 </dev/null &
-    processor_pid=$!
-    log "processor started (pid $processor_pid) on $PROCESSOR_URL"
+    local n="${1:-1}"
+    (cd "$REPO/Webhooks.Processor" && exec dotnet "$PROCESSOR_DLL" --urls "${PROCESSOR_URLS[n - 1]}") >>"$LOGS/processor$( ((n == 1)) || echo "-$n").log" 2>&1 </dev/null &
+    processor_pids[n - 1]=$!
+    log "processor $n started (pid $!) on ${PROCESSOR_URLS[n - 1]}"
 }
 kill9() {
     local name="$1" pid="$2"
@@ -159,21 +204,41 @@ await_ready() {
     die "$name not ready at $url/health/ready after 60 s (log: $LOGS/$name.log)"
 }
 rabbitmqctl() { "$WEBHOOKS_RABBITMQCTL" "$@"; }
+if ((CLUSTER)); then
+    # Any node that answers: the first one may be the one killed.
+    rabbitmqctl() {
+        local ctl
+        for ctl in "$STATE"/bin/rabbitmqctl-*; do
+            "$ctl" "$@" 2>/dev/null && return 0
+        done
+        return 1
+    }
+fi
 pg_restart() {
     # As services.sh runs it: the postgres user, from a folder it can enter; output to its log.
     (cd "$STATE/pg" && runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$STATE/pg/log/postgres.log" \
         -m fast -w -t 60 restart) >/dev/null 2>&1 </dev/null
 }
 
-start_receiver
-start_processor
-await_ready receiver "$RECEIVER_URL"
-await_ready processor "$PROCESSOR_URL"
+for n in "${!RECEIVER_URLS[@]}"; do start_receiver $((n + 1)); done
+for n in "${!PROCESSOR_URLS[@]}"; do start_processor $((n + 1)); done
+for n in "${!RECEIVER_URLS[@]}"; do await_ready receiver "${RECEIVER_URLS[n]}"; done
+for n in "${!PROCESSOR_URLS[@]}"; do await_ready processor "${PROCESSOR_URLS[n]}"; done
 
 # ------------------------------------------------------------------------------ traffic and faults
 
+# The node that leads the event queue, asked before the traffic: rabbitmqctl takes seconds on a busy
+# machine, and the leader moves only when a node goes.
+leader=""
+if ((CLUSTER)); then
+    leader="$("$SERVICES" leader "$QUEUE")" || die "no RabbitMQ node named the leader of $QUEUE"
+    log "the event queue's leader: node $leader"
+fi
+rabbit_restart_pid=""
+
 log "simulate: $ORDERS orders, rate $RATE/s, concurrency $CONCURRENCY, duplicates $DUPLICATES, seed $SEED"
-dotnet "$CLI_DLL" simulate --url "$RECEIVER_URL" --provider stripe --secret whsec_development_only_not_a_real_secret \
+receivers="${RECEIVER_URLS[*]}"
+dotnet "$CLI_DLL" simulate --url "${receivers// /,}" --provider stripe --secret whsec_development_only_not_a_real_secret \
     --orders "$ORDERS" --rate "$RATE" --concurrency "$CONCURRENCY" --duplicates "$DUPLICATES" --shuffle true \
     --max-retries 7 --retry-delay 0.5s --seed "$SEED" --report-file "$REPORT" \
     >"$LOGS/simulate.log" 2>&1 </dev/null &
@@ -186,12 +251,44 @@ at() {  # wait until t+N s of the simulation
 }
 simulating() { kill -0 "$simulate_pid" 2>/dev/null; }
 # Requests to the receiver that are open right now, as the kernel sees its sockets.
-in_flight() { { ss -Htn state established "( sport = :${RECEIVER_URL##*:} )" 2>/dev/null || true; } | wc -l; }
+in_flight() { { ss -Htn state established "( sport = :${RECEIVER_URLS[0]##*:} )" 2>/dev/null || true; } | wc -l; }
 
 faults=()
 fault() { faults+=("$(printf '%-6s %s' "t+$(($EPOCHSECONDS - sim_start))s" "$*")"); log "$*"; }
 
-at 15; kill9 processor "$processor_pid"; fault "processor SIGKILL"
+# SIGKILL receiver 1 at a moment with requests being answered (waiting briefly for one), so that some are cut.
+kill_receiver_mid_request() {
+    simulating || log "WARNING: the simulator has finished already: the receiver dies without traffic"
+    for ((i = 0; i < 20; i++)); do (($(in_flight) > 0)) && break; sleep 0.1; done
+    local open
+    open=$(in_flight)
+    kill9 receiver "${receiver_pids[0]}"; fault "receiver SIGKILL ($open open connections to it)"
+}
+
+cluster_faults() {
+    at 15; "$SERVICES" kill-rabbit "$leader"; fault "rabbitmq node $leader (leader of $QUEUE) SIGKILL"
+
+    at 25; kill9 processor "${processor_pids[0]}"; fault "processor 1 SIGKILL"
+    sleep 3; start_processor 1; fault "processor 1 started again"
+
+    at 40; "$SERVICES" kill-pg a; fault "postgres primary (pg-a) SIGKILL"
+    sleep 3; "$SERVICES" promote || die "the standby was not promoted"
+    fault "postgres standby (pg-b) promoted, synchronous_standby_names cleared"
+
+    # In the background, so that the schedule goes on while the node boots and rejoins.
+    at 55; fault "rabbitmq node $leader starting again ..."
+    ("$SERVICES" start-rabbit "$leader" >>"$LOGS/cluster.log" 2>&1 && echo "$((EPOCHSECONDS - sim_start))" >"$STATE/rabbit-back") &
+    rabbit_restart_pid=$!
+
+    at 70; kill_receiver_mid_request
+    sleep 3; start_receiver 1; fault "receiver 1 started again"
+}
+
+if ((CLUSTER)); then
+    cluster_faults
+else
+# The single-node schedule.
+at 15; kill9 processor "${processor_pids[0]}"; fault "processor SIGKILL"
 sleep 3; start_processor; fault "processor started again"
 
 at 30; fault "rabbitmq stop_app ..."
@@ -205,16 +302,13 @@ at 60; fault "postgres restart (pg_ctl restart -m fast) ..."
 pg_restart || die "postgres did not restart"
 fault "postgres up again"
 
-at 75
-simulating || log "WARNING: the simulator has finished already: the receiver dies without traffic"
-# Wait (briefly) for a moment with requests being answered, so that some are cut mid-request.
-for ((i = 0; i < 20; i++)); do (($(in_flight) > 0)) && break; sleep 0.1; done
-open=$(in_flight)
-kill9 receiver "$receiver_pid"; fault "receiver SIGKILL ($open open connections to it)"
+at 75; kill_receiver_mid_request
 sleep 3; start_receiver; fault "receiver started again"
 
-at 95; kill9 processor "$processor_pid"; fault "processor SIGKILL (second)"
+at 95; kill9 processor "${processor_pids[0]}"; fault "processor SIGKILL (second)"
 sleep 3; start_processor; fault "processor started again"
+fi
+
 
 # ------------------------------------------------------------------------------ drain
 
@@ -223,6 +317,10 @@ wait "$simulate_pid"
 simulate_rc=$?
 set -e
 simulate_pid=""
+if [[ -n "$rabbit_restart_pid" ]]; then
+    wait "$rabbit_restart_pid" || die "rabbitmq node $leader did not start again (log: $LOGS/cluster.log)"
+    faults+=("$(printf '%-6s %s' "t+$(cat "$STATE/rabbit-back")s" "rabbitmq node $leader back in the cluster")")
+fi
 log "simulate finished after $(($EPOCHSECONDS - sim_start)) s (exit $simulate_rc)"
 [[ -s "$REPORT" ]] || { tail -n 20 "$LOGS/simulate.log"; die "the simulator wrote no report"; }
 
@@ -330,7 +428,7 @@ print_table() {
 
 echo
 echo "Faults (seconds from the simulator's start):"
-printf '  %s\n' "${faults[@]}"
+printf '%s\n' "${faults[@]}" | sort -s -k1.3n | sed 's/^/  /'  # by time: a background step reports late
 echo
 echo "Checks:"
 print_table "${rows[@]}"

@@ -4,6 +4,10 @@
 #   deploy/local/services.sh start|stop|status|env
 #   eval "$(deploy/local/services.sh env)"
 #
+# deploy/local/cluster.sh sources this file for its functions and runs several instances with them:
+# the globals below name the instance a function works on, and PG_EXTRA_CONF and RABBIT_EXTRA_CONF
+# add lines to the configuration files it generates.
+#
 # Settings (environment, all optional):
 #   WEBHOOKS_PG_PORT           24432   PostgreSQL TCP port (127.0.0.1 only)
 #   WEBHOOKS_RABBIT_PORT       24720   AMQP port (127.0.0.1 only)
@@ -181,6 +185,7 @@ max_wal_size = 4GB
 checkpoint_timeout = 15min
 logging_collector = off
 log_min_messages = warning
+${PG_EXTRA_CONF:-}
 EOF
     chown postgres:postgres "$PG_DATA/webhooks.conf"
     grep -qxF "include = 'webhooks.conf'" "$PG_DATA/postgresql.conf" \
@@ -209,7 +214,7 @@ pg_start() {
     if pg_running; then
         log "postgres: already running on 127.0.0.1:$PG_PORT"
     else
-        require_port_free "$PG_PORT" postgres WEBHOOKS_PG_PORT
+        require_port_free "$PG_PORT" postgres "${PG_PORT_SETTING:-WEBHOOKS_PG_PORT}"
         pg_write_conf
         log "postgres: starting on 127.0.0.1:$PG_PORT"
         # 9>&-: the server must not inherit (and hold forever) our lock.
@@ -304,6 +309,7 @@ management.tcp.ip = 127.0.0.1
 management.tcp.port = $RABBIT_MGMT_PORT
 # The log file is enough; console output would pile up in startup.log.
 log.console = false
+${RABBIT_EXTRA_CONF:-}
 EOF
     chmod 644 "$RABBIT_DIR/rabbitmq-env.conf" "$RABBIT_DIR/enabled_plugins" "$RABBIT_DIR/rabbitmq.conf"
 
@@ -358,14 +364,14 @@ rabbit_start() {
             *) log "rabbitmq: node still booting, waiting" ;;
         esac
     else
-        require_port_free "$RABBIT_PORT" "rabbitmq amqp" WEBHOOKS_RABBIT_PORT
-        require_port_free "$RABBIT_DIST_PORT" "rabbitmq erlang distribution" WEBHOOKS_RABBIT_DIST_PORT
-        require_port_free "$RABBIT_MGMT_PORT" "rabbitmq management" WEBHOOKS_RABBIT_MGMT_PORT
+        require_port_free "$RABBIT_PORT" "rabbitmq amqp" "${RABBIT_PORT_SETTING:-WEBHOOKS_RABBIT_PORT}"
+        require_port_free "$RABBIT_DIST_PORT" "rabbitmq erlang distribution" "${RABBIT_PORT_SETTING:-WEBHOOKS_RABBIT_DIST_PORT}"
+        require_port_free "$RABBIT_MGMT_PORT" "rabbitmq management" "${RABBIT_PORT_SETTING:-WEBHOOKS_RABBIT_MGMT_PORT}"
         # Same node name registered by another clone's broker: starting would fail obscurely.
         local short="${RABBIT_NODE%@*}"
         if epmd -names 2>/dev/null | grep -q "^name $short at port"; then
             describe_port "$RABBIT_PORT"
-            die "an Erlang node named '$short' is already running (another instance?); stop it or set WEBHOOKS_RABBIT_NODE"
+            die "an Erlang node named '$short' is already running (another instance?); stop it or set ${RABBIT_NODE_SETTING:-WEBHOOKS_RABBIT_NODE}"
         fi
         rabbit_write_files
         rm -f "$RABBIT_PIDFILE"
@@ -409,13 +415,18 @@ rabbit_stop() {
 # WEBHOOKS_STATE_DIR is deliberately not exported: once eval'ed it would make every other
 # clone's services.sh use this clone's data.
 cmd_env() {
-    local kv
-    for kv in \
+    print_exports \
         "ConnectionStrings__Postgres=Host=127.0.0.1;Port=$PG_PORT;Database=webhooks;Username=webhooks;Password=webhooks" \
         "ConnectionStrings__RabbitMq=amqp://guest:guest@127.0.0.1:$RABBIT_PORT/" \
         "WEBHOOKS_RABBIT_NODE=$RABBIT_NODE" \
         "WEBHOOKS_RABBITMQCTL=$RABBITMQCTL" \
-        "WEBHOOKS_RABBIT_MGMT_URL=http://127.0.0.1:$RABBIT_MGMT_PORT/"; do
+        "WEBHOOKS_RABBIT_MGMT_URL=http://127.0.0.1:$RABBIT_MGMT_PORT/"
+}
+
+# NAME=value... as shell lines that export them, for eval.
+print_exports() {
+    local kv
+    for kv in "$@"; do
         printf 'export %s=%s\n' "${kv%%=*}" "$(shq "${kv#*=}")"
     done
 }
@@ -437,32 +448,39 @@ cmd_status() {
     return $rc
 }
 
-case "${1:-}" in
-    start)
-        require_root
-        started=$SECONDS
-        ensure_packages
-        prepare_state
-        lock_state
-        pg_start
-        rabbit_start
-        log "ready in $((SECONDS - started)) s; use: eval \"\$($0 env)\""
-        ;;
-    stop)
-        require_root
-        if [[ -d "$STATE" ]]; then lock_state; fi
-        rabbit_stop
-        pg_stop
-        ;;
-    status)
-        require_root
-        cmd_status
-        ;;
-    env)
-        cmd_env
-        ;;
-    *)
-        echo "usage: $0 start|stop|status|env" >&2
-        exit 2
-        ;;
-esac
+services_main() {
+    case "${1:-}" in
+        start)
+            require_root
+            started=$SECONDS
+            ensure_packages
+            prepare_state
+            lock_state
+            pg_start
+            rabbit_start
+            log "ready in $((SECONDS - started)) s; use: eval \"\$($0 env)\""
+            ;;
+        stop)
+            require_root
+            if [[ -d "$STATE" ]]; then lock_state; fi
+            rabbit_stop
+            pg_stop
+            ;;
+        status)
+            require_root
+            cmd_status
+            ;;
+        env)
+            cmd_env
+            ;;
+        *)
+            echo "usage: $0 start|stop|status|env" >&2
+            exit 2
+            ;;
+    esac
+}
+
+# Sourced (deploy/local/cluster.sh), it only defines the functions above.
+if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then
+    services_main "$@"
+fi
