@@ -21,6 +21,8 @@ public static class ProcessorMessaging
         services.AddOptions<ProcessorOptions>().BindConfiguration(ProcessorOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddMassTransit(bus =>
         {
+            // A payment service does not call home: MassTransit's usage report would go to masstransit.io.
+            bus.DisableUsageTelemetry();
             bus.AddConsumer<PaymentEventReceivedConsumer, PaymentEventReceivedConsumerDefinition>();
             bus.AddConsumer<PaymentEventFaultConsumer, PaymentEventFaultConsumerDefinition>();
             bus.ConfigureHealthCheckOptions(health => health.Tags.Add(HealthEndpoints.ReadyTag));
