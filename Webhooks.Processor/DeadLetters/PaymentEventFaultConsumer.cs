@@ -3,6 +3,7 @@ using MassTransit;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Webhooks.Contracts;
+using Webhooks.Infrastructure;
 using Webhooks.Processor.Configuration;
 
 namespace Webhooks.Processor.DeadLetters;
@@ -25,7 +26,8 @@ public sealed class PaymentEventFaultConsumer(
         ArgumentNullException.ThrowIfNull(context);
         var fault = context.Message;
         var exception = fault.Exceptions?.FirstOrDefault();
-        var reason = exception?.Message ?? "no reason was given";
+        // One line: Npgsql's note that it left the detail out, and blank lines, would break Slack's list.
+        var reason = FailureText.OneLine(exception?.Message) is { Length: > 0 } line ? line : "no reason was given";
 
         await using var connection = await dataSource.OpenConnectionAsync(context.CancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(
