@@ -10,8 +10,9 @@ namespace Webhooks.Processor.Telemetry;
 /// letter instead), without reading the whole store each time. It walks <c>webhook_events</c> in
 /// <c>received_at</c> order from a low-water mark: every event at or before the mark is done, so a
 /// sample reads only what came after it, which in steady state is the last few seconds. The first
-/// walk after a start reads the whole store, a slice per sample; until it is through the age is
-/// unknown (null).
+/// walk of a store reads all of it, a slice per sample; until it is through the age is unknown
+/// (null). The mark is kept in <c>processing_watermark</c>, so a restart resumes from it; it only
+/// moves forward, also when several processors sample at once.
 /// </summary>
 public sealed class OldestUnprocessedEvent(TimeProvider clock)
 {
@@ -25,11 +26,35 @@ public sealed class OldestUnprocessedEvent(TimeProvider clock)
     // Per sample, at most this long walking (the first walk of a large store takes several samples).
     private static readonly TimeSpan WalkBudget = TimeSpan.FromSeconds(3);
 
+    private const string MarkName = "oldest-unprocessed-event";
+
     private DateTime _markAt = DateTime.UnixEpoch;
     private long _markId;
+    private bool _markLoaded;
 
     /// <summary>The oldest unprocessed event's age; zero when there is none; null while the walk has not reached the end of the store yet.</summary>
     public async Task<TimeSpan?> AgeAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        if (!_markLoaded)
+        {
+            await LoadMarkAsync(connection, cancellationToken);
+        }
+
+        var (startAt, startId) = (_markAt, _markId);
+        try
+        {
+            return await WalkAsync(connection, cancellationToken);
+        }
+        finally
+        {
+            if ((_markAt, _markId) != (startAt, startId))
+            {
+                await SaveMarkAsync(connection, CancellationToken.None);
+            }
+        }
+    }
+
+    private async Task<TimeSpan?> WalkAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var walking = Stopwatch.StartNew();
@@ -73,4 +98,29 @@ public sealed class OldestUnprocessedEvent(TimeProvider clock)
 
         return null;
     }
+
+    private async Task LoadMarkAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        var mark = await connection.QuerySingleOrDefaultAsync<(DateTime ReceivedAt, long EventRowId)?>(new CommandDefinition(
+            "SELECT received_at, event_row_id FROM processing_watermark WHERE name = @name",
+            new { name = MarkName },
+            cancellationToken: cancellationToken));
+        if (mark is { } found)
+        {
+            (_markAt, _markId) = (found.ReceivedAt, found.EventRowId);
+        }
+
+        _markLoaded = true;
+    }
+
+    private async Task SaveMarkAsync(NpgsqlConnection connection, CancellationToken cancellationToken) =>
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO processing_watermark AS w (name, received_at, event_row_id, updated_at)
+            VALUES (@name, @markAt, @markId, now())
+            ON CONFLICT (name) DO UPDATE SET received_at = excluded.received_at, event_row_id = excluded.event_row_id, updated_at = now()
+            WHERE (excluded.received_at, excluded.event_row_id) > (w.received_at, w.event_row_id)
+            """,
+            new { name = MarkName, markAt = _markAt, markId = _markId },
+            cancellationToken: cancellationToken));
 }

@@ -38,6 +38,35 @@ public class ProcessorMetricsTests
         await MarkProcessedAsync(schema, "evt_stuck");
 
         Assert.That((await WaitForAsync(http, s => s.Value(OldestAge) == 0)).Value(OldestAge), Is.Zero, "nothing left unprocessed");
+        var mark = await ScalarAsync<DateTime>(schema, "SELECT received_at FROM processing_watermark");
+        Assert.That(mark, Is.EqualTo(DateTime.UtcNow.AddMinutes(-2)).Within(TimeSpan.FromSeconds(30)), "the low-water mark is kept, at the last settled event");
+    }
+
+    [Test]
+    public async Task ARestartedProcessor_ResumesFromTheKeptMark_InsteadOfReadingTheWholeStoreAgain()
+    {
+        await using var schema = await ProcessorSchema.CreateAsync();
+        await using (new ProcessorFactory(schema.ConnectionString, FastSampling).Start())
+        {
+            // Started once, so that the schema exists.
+        }
+
+        await InsertEventAsync(schema, "evt_before_the_mark", TimeSpan.FromMinutes(10));
+        await InsertEventAsync(schema, "evt_after_the_mark", TimeSpan.FromMinutes(3));
+        var before = await ScalarAsync<long>(schema, "SELECT id FROM webhook_events WHERE event_id = 'evt_before_the_mark'");
+        await using (var connection = new NpgsqlConnection(schema.ConnectionString))
+        {
+            // As a processor that found everything up to five minutes ago done would have left it.
+            await connection.ExecuteAsync(
+                "INSERT INTO processing_watermark (name, received_at, event_row_id, updated_at) VALUES ('oldest-unprocessed-event', now() - interval '5 minutes', @before, now())",
+                new { before });
+        }
+
+        await using var processor = new ProcessorFactory(schema.ConnectionString, FastSampling).Start();
+        using var http = processor.CreateClient();
+
+        var scrape = await WaitForAsync(http, s => s.Has(OldestAge));
+        Assert.That(scrape.Value(OldestAge), Is.InRange(180, 290), "the event behind the mark is not read again; the one after it is found");
     }
 
     [Test]
@@ -129,6 +158,12 @@ public class ProcessorMetricsTests
                 """,
                 new { eventId });
         }
+    }
+
+    private static async Task<T> ScalarAsync<T>(ProcessorSchema schema, string sql)
+    {
+        await using var connection = new NpgsqlConnection(schema.ConnectionString);
+        return await connection.ExecuteScalarAsync<T>(sql) ?? throw new InvalidOperationException(sql);
     }
 
     private static async Task MarkProcessedAsync(ProcessorSchema schema, string eventId)
