@@ -88,7 +88,7 @@ public class DeployArtefactTests
         return [.. stream.Documents];
     }
 
-    private static string RepositoryRoot()
+    internal static string RepositoryRoot()
     {
         var directory = new DirectoryInfo(AppContext.BaseDirectory);
         while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Webhooks.sln")))
