@@ -13,6 +13,27 @@ namespace Webhooks.Infrastructure;
 /// </summary>
 public static class SettingValues
 {
+    /// <summary>
+    /// Checks every settings section of the options classes in <paramref name="assemblies"/> (and this
+    /// one): each public class with a <c>SectionName</c> constant. Run before the options are bound,
+    /// so that the process stops with one sentence naming the variable.
+    /// </summary>
+    public static void ThrowIfUnreadable(IConfiguration configuration, params Assembly[] assemblies)
+    {
+        ArgumentNullException.ThrowIfNull(assemblies);
+        var failures = assemblies.Append(typeof(SettingValues).Assembly).Distinct()
+            .SelectMany(a => a.GetExportedTypes())
+            .Select(type => (Type: type, Section: type.GetField("SectionName", BindingFlags.Public | BindingFlags.Static)?.GetRawConstantValue() as string))
+            .Where(t => t.Section is not null)
+            .Select(t => FirstUnreadable(configuration, t.Section!, t.Type))
+            .OfType<string>()
+            .ToList();
+        if (failures.Count > 0)
+        {
+            throw new Microsoft.Extensions.Options.OptionsValidationException("settings", typeof(SettingValues), failures);
+        }
+    }
+
     /// <summary>The first unreadable value of <paramref name="sectionName"/>, as a sentence; null when every value converts.</summary>
     public static string? FirstUnreadable(IConfiguration configuration, string sectionName, Type optionsType)
     {

@@ -62,20 +62,7 @@ internal static class CliServices
     /// <summary>Reads every setting once, so that a bad one stops the run before anything is done, naming the variable.</summary>
     public static void ValidateSettings(IServiceProvider services)
     {
-        var configuration = services.GetRequiredService<IConfiguration>();
-        var unreadable = new[]
-            {
-                (BrokerOptions.SectionName, typeof(BrokerOptions)),
-                (DeadLetterQueueOptions.SectionName, typeof(DeadLetterQueueOptions)),
-                (StuckOrdersOptions.SectionName, typeof(StuckOrdersOptions)),
-            }
-            .Select(s => SettingValues.FirstUnreadable(configuration, s.Item1, s.Item2))
-            .FirstOrDefault(sentence => sentence is not null);
-        if (unreadable is not null)
-        {
-            throw new CliException(unreadable);
-        }
-
+        SettingValues.ThrowIfUnreadable(services.GetRequiredService<IConfiguration>(), typeof(CliServices).Assembly);
         _ = services.GetRequiredService<IOptions<ConnectionStringsOptions>>().Value;
         _ = services.GetRequiredService<IOptions<BrokerOptions>>().Value;
         _ = services.GetRequiredService<IOptions<DeadLetterQueueOptions>>().Value;

@@ -35,21 +35,7 @@ public sealed class ServiceProcess : IAsyncDisposable
     /// <summary>Starts <paramref name="assembly"/> (e.g. <c>Webhooks.Processor</c>) and waits until <c>/health/ready</c> answers 200.</summary>
     public static async Task<ServiceProcess> StartAsync(string assembly, IReadOnlyDictionary<string, string> environment)
     {
-        var port = FreePort();
-        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, assembly + ".dll"), "--urls", $"http://127.0.0.1:{port}"])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = AppContext.BaseDirectory,
-        };
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        foreach (var (name, value) in environment)
-        {
-            start.Environment[name] = value;
-        }
-
-        var service = new ServiceProcess(Process.Start(start)!, port);
+        var service = Start(assembly, environment);
         var ready = await Eventually.TrueAsync(async () =>
         {
             try
@@ -69,6 +55,34 @@ public sealed class ServiceProcess : IAsyncDisposable
         }
 
         return service;
+    }
+
+    /// <summary>Starts <paramref name="assembly"/> expecting it to stop on its own (a broken setting); its exit code and every line it wrote.</summary>
+    public static async Task<(int ExitCode, string Output)> RunUntilExitAsync(string assembly, IReadOnlyDictionary<string, string> environment)
+    {
+        await using var service = Start(assembly, environment);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await service._process.WaitForExitAsync(timeout.Token);
+        return (service._process.ExitCode, string.Join('\n', service.Lines));
+    }
+
+    private static ServiceProcess Start(string assembly, IReadOnlyDictionary<string, string> environment)
+    {
+        var port = FreePort();
+        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, assembly + ".dll"), "--urls", $"http://127.0.0.1:{port}"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = AppContext.BaseDirectory,
+        };
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
+        return new ServiceProcess(Process.Start(start)!, port);
     }
 
     /// <summary>Waits until <paramref name="count"/> lines match; returns whether they did within the timeout.</summary>
