@@ -61,9 +61,12 @@ public sealed class CliEnvironment
         SettingsFile = Path.Combine(AppContext.BaseDirectory, CliSettingsFile.Name),
     };
 
-    private static int? ColumnsFromEnvironment() =>
-        int.TryParse(Environment.GetEnvironmentVariable("COLUMNS"), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var columns)
-        && columns >= 40 ? columns : null;
+    private static int? ColumnsFromEnvironment()
+    {
+        var text = Environment.GetEnvironmentVariable("COLUMNS");
+        var parsed = int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var columns);
+        return parsed && columns >= 40 ? columns : null;
+    }
 
     private static string OperatingSystemUser()
     {

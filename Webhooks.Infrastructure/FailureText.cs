@@ -28,7 +28,9 @@ public static partial class FailureText
         return $"{exception.GetType().Name}: {OneLine(exception.Message)}";
     }
 
-    [GeneratedRegex(@"(DETAIL:\s*)?Detail redacted as it may contain sensitive data\. Specify 'Include Error Detail' in the connection string to include this information\.?")]
+    [GeneratedRegex(
+        @"(DETAIL:\s*)?Detail redacted as it may contain sensitive data\. "
+        + @"Specify 'Include Error Detail' in the connection string to include this information\.?")]
     private static partial Regex RedactedDetail();
 
     [GeneratedRegex(@"\s+")]

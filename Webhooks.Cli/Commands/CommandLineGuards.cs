@@ -39,7 +39,8 @@ internal static class CommandLineGuards
         {
             if (!IsOptionLike(token.Value) && !Guid.TryParse(token.Value, out _))
             {
-                result.AddError($"'{token.Value}' is not a message id: message ids are GUIDs such as 8b1e5f0a-2c3d-4e5f-9a0b-1c2d3e4f5a6b, as dlq list shows them");
+                result.AddError(
+                    $"'{token.Value}' is not a message id: message ids are GUIDs such as 8b1e5f0a-2c3d-4e5f-9a0b-1c2d3e4f5a6b, as dlq list shows them");
                 return;
             }
         }

@@ -49,7 +49,8 @@ internal static class DlqCommand
         var dryRun = CommonOptions.DryRun("Show what would be replayed; change nothing.");
         var json = new Option<bool>("--json")
         {
-            Description = "Print JSON only: dryRun, queue, selected, replayed, failed, messages (messageId, provider, eventId, type, backTo, error) and missingIds.",
+            Description = "Print JSON only: dryRun, queue, selected, replayed, failed, "
+                + "messages (messageId, provider, eventId, type, backTo, error) and missingIds.",
         };
         var command = new Command(
             "replay",

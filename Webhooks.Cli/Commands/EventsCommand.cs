@@ -49,7 +49,8 @@ internal static class EventsCommand
         var until = new Option<string?>("--until") { Description = "With --since: only events received before this time or span ago.", HelpName = "T" };
         var dryRun = CommonOptions.DryRun("Show what would be published; change nothing.");
         var yes = CommonOptions.Yes(
-            $"Do not ask before a range of more than {EventsReplayHandler.ConfirmThreshold:N0} events (without a terminal on standard input such a range needs --yes).");
+            $"Do not ask before a range of more than {EventsReplayHandler.ConfirmThreshold:N0} events "
+            + "(without a terminal on standard input such a range needs --yes).");
         var wait = new Option<string?>("--wait") { Description = $"How long to wait for the outbox relay to publish them (default {EventsReplayHandler.DefaultWait.TotalSeconds:0}s; 0: do not wait).", HelpName = "D" };
         var command = new Command(
             "replay",

@@ -39,7 +39,8 @@ internal sealed class DlqListHandler(DeadLetterQueue queue, CliOutput output)
 
         if (total > letters.Count)
         {
-            output.Note($"Only the oldest {Counts.Messages(letters.Count)} of {Cells.Number(total)} in {queue.Name} are listed; --limit {total} lists them all.");
+            output.Note(
+                $"Only the oldest {Counts.Messages(letters.Count)} of {Cells.Number(total)} in {queue.Name} are listed; --limit {total} lists them all.");
         }
 
         if (json)

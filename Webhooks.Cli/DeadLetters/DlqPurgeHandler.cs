@@ -40,7 +40,11 @@ internal sealed class DlqPurgeHandler(DeadLetterQueue queue, AuditLog audit, Cli
 
         Show(chosen);
         await output.ConfirmOrStopAsync(
-            $"Delete {Counts.Messages(chosen.Count)} from {queue.Name} for good?", yes, "Nothing was deleted", $"the purge of {Counts.Messages(chosen.Count)}", cancellationToken);
+            $"Delete {Counts.Messages(chosen.Count)} from {queue.Name} for good?",
+            yes,
+            "Nothing was deleted",
+            $"the purge of {Counts.Messages(chosen.Count)}",
+            cancellationToken);
 
         var deleted = new List<string>();
         var stopped = false;

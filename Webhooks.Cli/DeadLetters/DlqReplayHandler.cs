@@ -63,7 +63,8 @@ internal sealed class DlqReplayHandler(DeadLetterQueue queue, AuditLog audit, Cl
         }
         else if (outcome.Replayed.Count > 0 || (outcome.Failures.Count == 0 && selection.IsAll))
         {
-            output.Line($"Replayed {Counts.Messages(outcome.Replayed.Count)} from {queue.Name} to {(outcome.Targets.Count == 0 ? queue.DefaultInputQueue : string.Join(", ", outcome.Targets))}.");
+            var targets = outcome.Targets.Count == 0 ? queue.DefaultInputQueue : string.Join(", ", outcome.Targets);
+            output.Line($"Replayed {Counts.Messages(outcome.Replayed.Count)} from {queue.Name} to {targets}.");
         }
 
         return Conclude(selection, outcome, dryRun);
@@ -188,8 +189,8 @@ internal sealed class DlqReplayHandler(DeadLetterQueue queue, AuditLog audit, Cl
         var missing = selection.Missing;
         if (!selection.IsAll && outcome.Selected == 0)
         {
-            throw new CliException(
-                $"Nothing {(dryRun ? "would be" : "was")} replayed: {(missing.Count == 1 ? "the given id is not" : "none of the given ids is")} in {queue.Name} ({string.Join(", ", missing)}).");
+            var which = missing.Count == 1 ? "the given id is not" : "none of the given ids is";
+            throw new CliException($"Nothing {(dryRun ? "would be" : "was")} replayed: {which} in {queue.Name} ({string.Join(", ", missing)}).");
         }
 
         if (outcome.Failures.Count > 0)
@@ -201,8 +202,9 @@ internal sealed class DlqReplayHandler(DeadLetterQueue queue, AuditLog audit, Cl
         if (missing.Count > 0)
         {
             var done = outcome.Replayed.Count.ToString(CultureInfo.InvariantCulture);
-            throw new CliException(
-                $"{done} {(dryRun ? "would be replayed" : "were replayed")}, but {missing.Count} of the given ids {(missing.Count == 1 ? "is" : "are")} not in {queue.Name}: {string.Join(", ", missing)}.");
+            var verb = dryRun ? "would be replayed" : "were replayed";
+            var are = missing.Count == 1 ? "is" : "are";
+            throw new CliException($"{done} {verb}, but {missing.Count} of the given ids {are} not in {queue.Name}: {string.Join(", ", missing)}.");
         }
 
         return CliExitCode.Success;

@@ -20,8 +20,8 @@ internal sealed class DlqShowHandler(DeadLetterQueue queue, CliOutput output)
             {
                 await foreach (var letter in hold.ReadAsync(cancellationToken))
                 {
-                    if (letter.MessageId is not null
-                        && string.Equals(DeadLetterSelection.MessageIdKey(letter.MessageId), DeadLetterSelection.MessageIdKey(messageId), StringComparison.OrdinalIgnoreCase))
+                    if (letter.MessageId is { } id
+                        && string.Equals(DeadLetterSelection.MessageIdKey(id), DeadLetterSelection.MessageIdKey(messageId), StringComparison.OrdinalIgnoreCase))
                     {
                         found = letter;
                         break;

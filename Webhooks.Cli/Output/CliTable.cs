@@ -53,9 +53,10 @@ internal sealed class CliTable(params CliColumn[] columns)
         }
 
         var hidden = columns.Where((_, index) => !shown.Contains(index)).Select(c => c.Header.ToLowerInvariant()).ToList();
+        var width = console.Profile.Width.ToString(CultureInfo.InvariantCulture);
         var caption = hidden.Count == 0
             ? Caption
-            : $"{Caption}{(Caption is null ? "" : "; ")}{string.Join(", ", hidden)} left out at {console.Profile.Width.ToString(CultureInfo.InvariantCulture)} columns (--json has them)";
+            : $"{Caption}{(Caption is null ? "" : "; ")}{string.Join(", ", hidden)} left out at {width} columns (--json has them)";
         if (caption is not null)
         {
             table.Caption(Markup.Escape(caption));

@@ -26,10 +26,12 @@ public static class DeadLetterAlertMessage
         ArgumentNullException.ThrowIfNull(alerts);
         var count = alerts.Count;
         var again = alerts.Where(a => a.Earlier is not null).ToList();
+        var againNote = again.Count == 0 ? ""
+            : again.Count == count ? " again, after a replay"
+            : $" ({again.Count.ToString(CultureInfo.InvariantCulture)} of them again, after a replay)";
         var title = (count == 1
             ? $":rotating_light: 1 event was dead-lettered to {errorQueueName}"
-            : $":rotating_light: {count.ToString(CultureInfo.InvariantCulture)} events were dead-lettered to {errorQueueName}")
-            + (again.Count == 0 ? "" : again.Count == count ? " again, after a replay" : $" ({again.Count.ToString(CultureInfo.InvariantCulture)} of them again, after a replay)");
+            : $":rotating_light: {count.ToString(CultureInfo.InvariantCulture)} events were dead-lettered to {errorQueueName}") + againNote;
 
         var message = new SlackMessage(title)
             .AddSection($"*{SlackText.Escape(title)}*")
@@ -57,7 +59,9 @@ public static class DeadLetterAlertMessage
         var text = new StringBuilder("*By type and reason*");
         foreach (var group in groups.Take(MaxGroupsShown))
         {
-            text.Append(CultureInfo.InvariantCulture, $"\n• {group.Count()} × {SlackText.Code(group.Key.Type)}: {SlackText.Escape(ShortTypeName(group.Key.ExceptionType))}: {SlackText.Escape(group.Key.Reason)}");
+            var exception = SlackText.Escape(ShortTypeName(group.Key.ExceptionType));
+            var reason = SlackText.Escape(group.Key.Reason);
+            text.Append(CultureInfo.InvariantCulture, $"\n• {group.Count()} × {SlackText.Code(group.Key.Type)}: {exception}: {reason}");
         }
 
         if (groups.Count > MaxGroupsShown)
@@ -73,8 +77,9 @@ public static class DeadLetterAlertMessage
         var text = new StringBuilder(heading);
         foreach (var alert in alerts.Take(MaxEventsShown))
         {
+            var message = SlackText.Code(alert.MessageId?.ToString());
             text.Append(CultureInfo.InvariantCulture,
-                $"\n• {SlackText.Code($"{alert.Provider}/{alert.EventId}")} message {SlackText.Code(alert.MessageId?.ToString())} failed {Time(alert.FailedAt)}{note(alert)}");
+                $"\n• {SlackText.Code($"{alert.Provider}/{alert.EventId}")} message {message} failed {Time(alert.FailedAt)}{note(alert)}");
         }
 
         if (alerts.Count > MaxEventsShown)

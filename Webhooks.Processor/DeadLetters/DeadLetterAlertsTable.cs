@@ -6,7 +6,8 @@ namespace Webhooks.Processor.DeadLetters;
 /// <summary>The SQL of <c>dead_letter_alerts</c>, and what the CLI's audit says about replays of the same messages.</summary>
 internal static class DeadLetterAlertsTable
 {
-    public static async Task<IReadOnlyList<DeadLetterAlert>> DueAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string queueName, int limit, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<DeadLetterAlert>> DueAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, string queueName, int limit, CancellationToken cancellationToken)
     {
         var due = (await connection.QueryAsync<DeadLetterAlert>(new CommandDefinition(
             """
@@ -44,15 +45,16 @@ internal static class DeadLetterAlertsTable
             return due;
         }
 
-        var history = (await connection.QueryAsync<(Guid FaultId, Guid MessageId, DateTime FailedAt, DateTime RecordedAt, DateTime? NotifiedAt)>(new CommandDefinition(
-            """
-            SELECT fault_id, message_id, failed_at, recorded_at, notified_at
-            FROM dead_letter_alerts
-            WHERE message_id = ANY(@messageIds)
-            """,
-            new { messageIds },
-            transaction,
-            cancellationToken: cancellationToken))).AsList();
+        var history = (await connection.QueryAsync<(Guid FaultId, Guid MessageId, DateTime FailedAt, DateTime RecordedAt, DateTime? NotifiedAt)>(
+            new CommandDefinition(
+                """
+                SELECT fault_id, message_id, failed_at, recorded_at, notified_at
+                FROM dead_letter_alerts
+                WHERE message_id = ANY(@messageIds)
+                """,
+                new { messageIds },
+                transaction,
+                cancellationToken: cancellationToken))).AsList();
         var earlier = due.ToDictionary(
             a => a.FaultId,
             a => history.Where(h => h.MessageId == a.MessageId && h.FaultId != a.FaultId && h.RecordedAt < a.RecordedAt).ToList());

@@ -48,7 +48,8 @@ public sealed class BacklogGauges
             () => _brokerUp.Measure(RabbitMq).Concat(_databaseUp.Measure(Postgres)),
             "{dependency}",
             "1 while the dependency answers the sampler, 0 while it does not (rabbitmq, postgres).");
-        meter.CreateObservableGauge("webhooks.orders.stuck", () => _stuckOrders.Measure(), "{order}", "Orders pending longer than StuckOrders__PendingThreshold.");
+        meter.CreateObservableGauge(
+            "webhooks.orders.stuck", () => _stuckOrders.Measure(), "{order}", "Orders pending longer than StuckOrders__PendingThreshold.");
         meter.CreateObservableGauge(
             "webhooks.processing.oldest_unprocessed_age",
             () => _oldestUnprocessed.Measure(),

@@ -66,7 +66,8 @@ public sealed class OldestUnprocessedEvent(TimeProvider clock)
                 """
                 SELECT e.id, e.received_at,
                        EXISTS (SELECT 1 FROM processed_events p WHERE p.provider = e.provider AND p.event_id = e.event_id)
-                       OR (e.provider, e.event_id) IN (SELECT d.provider, d.event_id FROM dead_letter_alerts d WHERE d.provider IS NOT NULL AND d.event_id IS NOT NULL)
+                       OR (e.provider, e.event_id) IN
+                          (SELECT d.provider, d.event_id FROM dead_letter_alerts d WHERE d.provider IS NOT NULL AND d.event_id IS NOT NULL)
                 FROM webhook_events e
                 WHERE e.received_at >= @cursorAt AND (e.received_at > @cursorAt OR e.id > @cursorId)
                 ORDER BY e.received_at, e.id

@@ -43,7 +43,8 @@ public sealed class ReceiverTelemetry : IDisposable
         _published = _meter.CreateCounter<long>("webhooks.events.published", "{event}", "Stored events the broker confirmed, by path (fast lane or relay).");
         _publishLag = _meter.CreateHistogram("webhooks.publish.lag", "s", "Time from an event's receipt to the broker's confirm of its publish.", advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = LatencyBuckets });
         _meter.CreateObservableGauge("webhooks.outbox.backlog", () => _backlog.Measure(), "{event}", "Stored events not yet confirmed by the broker.");
-        _meter.CreateObservableGauge("webhooks.outbox.oldest_age", () => _oldestAgeSeconds.Measure(), "s", "Age of the oldest event not yet confirmed by the broker.");
+        _meter.CreateObservableGauge(
+            "webhooks.outbox.oldest_age", () => _oldestAgeSeconds.Measure(), "s", "Age of the oldest event not yet confirmed by the broker.");
         _meter.CreateObservableGauge(
             "webhooks.dependency.up",
             () => _databaseUp.Measure(new KeyValuePair<string, object?>("dependency", "postgres")).Concat(BrokerUp(broker)),

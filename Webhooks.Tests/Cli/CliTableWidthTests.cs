@@ -68,15 +68,18 @@ public class CliTableWidthTests
     private static Dictionary<string, object?> FaultHeaders() => new()
     {
         ["MT-Fault-Message"] = Encoding.UTF8.GetBytes(
-            "23514: new row for relation \"orders\" violates check constraint \"orders_status_check\"\n\nDETAIL: Detail redacted as it may contain sensitive data. "
+            "23514: new row for relation \"orders\" violates check constraint \"orders_status_check\"\n\n"
+            + "DETAIL: Detail redacted as it may contain sensitive data. "
             + "Specify 'Include Error Detail' in the connection string to include this information."),
         ["MT-Fault-ExceptionType"] = "Npgsql.PostgresException"u8.ToArray(),
         ["MT-Fault-Timestamp"] = Encoding.UTF8.GetBytes(TimeProvider.System.GetUtcNow().ToString("O", CultureInfo.InvariantCulture)),
         ["MT-Fault-InputAddress"] = "rabbitmq://127.0.0.1:5672/payment-event-received"u8.ToArray(),
-        ["MT-Fault-StackTrace"] = Encoding.UTF8.GetBytes(string.Join('\n', Enumerable.Repeat("   at Webhooks.Processor.Orders.Something.ApplyAsync(OrderEvent e) in /src/Webhooks.Processor/Orders/Something.cs:line 42", 5))),
+        ["MT-Fault-StackTrace"] = Encoding.UTF8.GetBytes(string.Join('\n', Enumerable.Repeat(
+            "   at Webhooks.Processor.Orders.Something.ApplyAsync(OrderEvent e) in /src/Webhooks.Processor/Orders/Something.cs:line 42", 5))),
     };
 
     private static string Envelope(string eventId) =>
-        "{\"messageId\":\"x\",\"message\":{\"provider\":\"stripe\",\"eventId\":\"" + eventId + "\",\"eventType\":\"payment_intent.payment_failed\",\"payload\":\""
+        "{\"messageId\":\"x\",\"message\":{\"provider\":\"stripe\",\"eventId\":\"" + eventId
+        + "\",\"eventType\":\"payment_intent.payment_failed\",\"payload\":\""
         + TestEvents.StripeBody(eventId, "payment_intent.payment_failed", "order_1").Replace("\"", "\\\"", StringComparison.Ordinal) + "\"}}";
 }

@@ -24,7 +24,8 @@ public partial class DashboardTests
         var exported = await ExportedNamesAsync();
 
         Assert.That(queried, Is.Not.Empty);
-        Assert.That(queried.Where(name => !exported.Contains(name)), Is.Empty, "queried but exported by neither service:\n" + string.Join('\n', exported.Order()));
+        Assert.That(
+            queried.Where(name => !exported.Contains(name)), Is.Empty, "queried but exported by neither service:\n" + string.Join('\n', exported.Order()));
         Assert.That(queried, Is.SupersetOf(new[]
         {
             "webhooks_queue_depth", "webhooks_dependency_up", "webhooks_processing_oldest_unprocessed_age_seconds", "webhooks_orders_stuck",
@@ -35,8 +36,12 @@ public partial class DashboardTests
     [Test]
     public void TheNameCheck_FindsAMisspeltMetric()
     {
-        Assert.That(MetricNames("sum by (outcome) (rate(webhooks_events_recieved_total{outcome=\"accepted\"}[5m]))"), Is.EqualTo(new[] { "webhooks_events_recieved_total" }));
-        Assert.That(MetricNames("histogram_quantile(0.99, sum by (le) (rate(webhooks_ack_duration_seconds_bucket[5m])))"), Is.EqualTo(new[] { "webhooks_ack_duration_seconds_bucket" }));
+        Assert.That(
+            MetricNames("sum by (outcome) (rate(webhooks_events_recieved_total{outcome=\"accepted\"}[5m]))"),
+            Is.EqualTo(new[] { "webhooks_events_recieved_total" }));
+        Assert.That(
+            MetricNames("histogram_quantile(0.99, sum by (le) (rate(webhooks_ack_duration_seconds_bucket[5m])))"),
+            Is.EqualTo(new[] { "webhooks_ack_duration_seconds_bucket" }));
     }
 
     private static List<string> Queries()
@@ -74,7 +79,11 @@ public partial class DashboardTests
     private static List<string> MetricNames(string expression)
     {
         var bare = Grouping().Replace(Ranges().Replace(Matchers().Replace(expression, ""), ""), "");
-        return [.. Identifier().Matches(bare).Where(m => !m.Groups["call"].Success).Select(m => m.Groups["name"].Value).Where(n => !PromQlWords.Contains(n)).Distinct()];
+        return [.. Identifier().Matches(bare)
+            .Where(m => !m.Groups["call"].Success)
+            .Select(m => m.Groups["name"].Value)
+            .Where(n => !PromQlWords.Contains(n))
+            .Distinct()];
     }
 
     /// <summary>Both services running, with traffic enough that every counter and histogram has a sample.</summary>
@@ -82,7 +91,8 @@ public partial class DashboardTests
     {
         await using var schema = await ProcessorSchema.CreateAsync();
         await using var receiver = new ReceiverFactory();
-        await using var processor = new ProcessorFactory(schema.ConnectionString, new Dictionary<string, string?> { ["Metrics:SampleInterval"] = "00:00:00.200" }, exchange: receiver.Exchange);
+        var fastSampling = new Dictionary<string, string?> { ["Metrics:SampleInterval"] = "00:00:00.200" };
+        await using var processor = new ProcessorFactory(schema.ConnectionString, fastSampling, exchange: receiver.Exchange);
         processor.Start();
         using var receiverHttp = receiver.CreateClient();
         using var processorHttp = processor.CreateClient();

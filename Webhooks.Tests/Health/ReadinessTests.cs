@@ -29,7 +29,8 @@ public class ReadinessTests
         try
         {
             (HttpStatusCode Status, JsonElement Body) down = default;
-            var noticed = await Eventually.TrueAsync(async () => (down = await ReadyAsync(processorHttp)).Status == HttpStatusCode.ServiceUnavailable, Patience);
+            var noticed = await Eventually.TrueAsync(
+                async () => (down = await ReadyAsync(processorHttp)).Status == HttpStatusCode.ServiceUnavailable, Patience);
 
             Assert.That(noticed, Is.True, "the processor cannot consume without its broker: not ready");
             var failed = down.Body.GetProperty("failed").EnumerateArray().Select(e => e.GetString()).ToList();
@@ -68,7 +69,8 @@ public class ReadinessTests
 
                 Assert.That(status, Is.EqualTo(HttpStatusCode.ServiceUnavailable), body.ToString());
                 Assert.That(body.GetProperty("failed").EnumerateArray().Select(e => e.GetString()), Does.Contain("postgres"));
-                Assert.That(body.GetProperty("checks").GetProperty("postgres").GetProperty("description").GetString(), Is.EqualTo("PostgreSQL does not answer."));
+                var postgres = body.GetProperty("checks").GetProperty("postgres");
+                Assert.That(postgres.GetProperty("description").GetString(), Is.EqualTo("PostgreSQL does not answer."));
             }
         }
         finally

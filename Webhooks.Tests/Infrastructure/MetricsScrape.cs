@@ -38,7 +38,8 @@ public sealed partial class MetricsScrape
     public double Sum(string metric, string labels = "") =>
         _samples.Where(s => s.Name == metric && s.Labels.Contains(labels, StringComparison.Ordinal)).Sum(s => s.Value);
 
-    public bool Has(string metric, string labels = "") => Value(metric, labels) is not null || _samples.Any(s => s.Name == metric && s.Labels.Contains(labels, StringComparison.Ordinal));
+    public bool Has(string metric, string labels = "") =>
+        _samples.Any(s => s.Name == metric && s.Labels.Contains(labels, StringComparison.Ordinal));
 
     [GeneratedRegex(@"^(?<name>[a-zA-Z_:][a-zA-Z0-9_:]*)(\{(?<labels>[^}]*)\})? (?<value>[-+0-9.eE]+|NaN|[-+]Inf)", RegexOptions.Multiline)]
     private static partial Regex SampleLine();

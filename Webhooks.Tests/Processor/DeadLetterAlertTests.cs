@@ -88,13 +88,15 @@ public class DeadLetterAlertTests
         Assert.That(rejected.Message, Does.Contain("\n\nDETAIL: Detail redacted"), "the message as Npgsql writes it");
 
         // The fault as MassTransit publishes it when the consumer fails for good.
-        var fault = new FaultEvent<PaymentEventReceived>(message, NewId.NextGuid(), HostMetadataCache.Host, rejected, ["urn:message:Webhooks.Contracts:PaymentEventReceived"]);
+        var fault = new FaultEvent<PaymentEventReceived>(
+            message, NewId.NextGuid(), HostMetadataCache.Host, rejected, ["urn:message:Webhooks.Contracts:PaymentEventReceived"]);
         await processor.Get<IBus>().Publish<Fault<PaymentEventReceived>>(fault);
 
         var post = await _slack.WaitForPostAsync(p => p.Names(message.EventId), TimeSpan.FromSeconds(30));
 
         Assert.That(post, Is.Not.Null);
-        Assert.That(post!.Content, Does.Contain("PostgresException: 23514: new row for relation \"orders\" violates check constraint \"orders_status_check\"\n"));
+        Assert.That(post!.Content, Does.Contain(
+            "PostgresException: 23514: new row for relation \"orders\" violates check constraint \"orders_status_check\"\n"));
         Assert.That(post.Content, Does.Not.Contain("Detail redacted").And.Not.Contain("\n\n"));
     }
 

@@ -50,7 +50,9 @@ public partial class ConsoleLogTests
         }
         finally
         {
-            await CliQueues.DeleteAsync([queue, queue + "_error", queue + "-dead-letter-alerts"], [exchange, exchange + "--fault", queue, queue + "_error", queue + "-dead-letter-alerts"]);
+            await CliQueues.DeleteAsync(
+                [queue, queue + "_error", queue + "-dead-letter-alerts"],
+                [exchange, exchange + "--fault", queue, queue + "_error", queue + "-dead-letter-alerts"]);
         }
     }
 
@@ -64,7 +66,8 @@ public partial class ConsoleLogTests
         await using var processor = await ServiceProcess.StartAsync("Webhooks.Processor", settings);
         try
         {
-            Assert.That(await processor.WaitForLinesAsync(l => l.Contains("Application started", StringComparison.Ordinal), 1, TimeSpan.FromSeconds(30)), Is.True);
+            var started = await processor.WaitForLinesAsync(l => l.Contains("Application started", StringComparison.Ordinal), 1, TimeSpan.FromSeconds(30));
+            Assert.That(started, Is.True);
 
             var lines = processor.Lines.Where(l => l.Length > 0).ToList();
             Assert.That(lines, Has.Count.GreaterThan(3));

@@ -58,7 +58,10 @@ public class ProcessorMetricsTests
         {
             // As a processor that found everything up to five minutes ago done would have left it.
             await connection.ExecuteAsync(
-                "INSERT INTO processing_watermark (name, received_at, event_row_id, updated_at) VALUES ('oldest-unprocessed-event', now() - interval '5 minutes', @before, now())",
+                """
+                INSERT INTO processing_watermark (name, received_at, event_row_id, updated_at)
+                VALUES ('oldest-unprocessed-event', now() - interval '5 minutes', @before, now())
+                """,
                 new { before });
         }
 
@@ -107,7 +110,8 @@ public class ProcessorMetricsTests
 
         Assert.That(down.Has("webhooks_queue_depth"), Is.False, "no depth is known while the broker does not answer:\n" + down.Text);
         Assert.That(down.Value("webhooks_dependency_up", "dependency=\"postgres\""), Is.EqualTo(1));
-        Assert.That((await WaitForAsync(http, s => s.Has("webhooks_queue_depth", "queue=\"events\""), TimeSpan.FromSeconds(90))).Value("webhooks_dependency_up", "dependency=\"rabbitmq\""), Is.EqualTo(1));
+        var back = await WaitForAsync(http, s => s.Has("webhooks_queue_depth", "queue=\"events\""), TimeSpan.FromSeconds(90));
+        Assert.That(back.Value("webhooks_dependency_up", "dependency=\"rabbitmq\""), Is.EqualTo(1));
     }
 
     [Test]
@@ -123,7 +127,8 @@ public class ProcessorMetricsTests
         var down = await WaitForAsync(http, s => s.Value("webhooks_dependency_up", "dependency=\"postgres\"") == 0);
         proxy.Forward();
 
-        Assert.That(down.Has(OldestAge) || down.Has("webhooks_orders_stuck"), Is.False, "nothing read from PostgreSQL is shown while it does not answer:\n" + down.Text);
+        Assert.That(
+            down.Has(OldestAge) || down.Has("webhooks_orders_stuck"), Is.False, "nothing read from PostgreSQL is shown while it is down:\n" + down.Text);
         Assert.That(down.Value("webhooks_dependency_up", "dependency=\"rabbitmq\""), Is.EqualTo(1));
     }
 
@@ -153,7 +158,8 @@ public class ProcessorMetricsTests
         {
             await connection.ExecuteAsync(
                 """
-                INSERT INTO dead_letter_alerts (fault_id, queue_name, message_id, provider, event_id, event_type, exception_type, reason, failed_at, recorded_at, notified_at)
+                INSERT INTO dead_letter_alerts
+                    (fault_id, queue_name, message_id, provider, event_id, event_type, exception_type, reason, failed_at, recorded_at, notified_at)
                 VALUES (gen_random_uuid(), 'elsewhere', gen_random_uuid(), 'stripe', @eventId, 'charge.succeeded', 'X', 'y', now(), now(), now())
                 """,
                 new { eventId });
@@ -170,7 +176,10 @@ public class ProcessorMetricsTests
     {
         await using var connection = new NpgsqlConnection(schema.ConnectionString);
         await connection.ExecuteAsync(
-            "INSERT INTO processed_events (provider, event_id, event_type, outcome, processed_at) VALUES ('stripe', @eventId, 'charge.succeeded', 'ignored', now())",
+            """
+            INSERT INTO processed_events (provider, event_id, event_type, outcome, processed_at)
+            VALUES ('stripe', @eventId, 'charge.succeeded', 'ignored', now())
+            """,
             new { eventId });
     }
 }

@@ -29,7 +29,8 @@ public class ReceiverGaugeTests
 
         foreach (var reason in new[] { "mismatch", "expired", "missing", "malformed" })
         {
-            Assert.That(scrape.Value(Rejected, $"outcome=\"rejected_signature\",provider=\"stripe\",reason=\"{reason}\""), Is.EqualTo(1), reason + "\n" + scrape.Text);
+            var labels = $"outcome=\"rejected_signature\",provider=\"stripe\",reason=\"{reason}\"";
+            Assert.That(scrape.Value(Rejected, labels), Is.EqualTo(1), reason + "\n" + scrape.Text);
         }
     }
 
@@ -46,7 +47,8 @@ public class ReceiverGaugeTests
         using (await client.SendAsync(TestEvents.Stripe(TestEvents.StripeBody(TestEvents.NewEventId())))) { }
         Assert.That(await queue.WaitForCountAsync(1, TimeSpan.FromSeconds(20)), Is.EqualTo(1u), "published, so the outbox has connected");
 
-        var up = await WaitForAsync(client, s => s.Value("webhooks_dependency_up", "dependency=\"postgres\"") == 1 && s.Has("webhooks_dependency_up", "dependency=\"rabbitmq\""));
+        var up = await WaitForAsync(
+            client, s => s.Value("webhooks_dependency_up", "dependency=\"postgres\"") == 1 && s.Has("webhooks_dependency_up", "dependency=\"rabbitmq\""));
         Assert.That(up.Value("webhooks_dependency_up", "dependency=\"rabbitmq\""), Is.EqualTo(1));
         Assert.That(up.Has("webhooks_outbox_backlog"), Is.True);
 

@@ -15,7 +15,8 @@ public static class CliProcess
 
     /// <param name="stdin">Written to standard input, which is then closed, as in <c>echo y | ./webhooks ...</c>; null: closed at once.</param>
     /// <param name="environment">Variables over the settings', e.g. <c>COLUMNS</c> or a broken setting.</param>
-    public static async Task<CliResult> RunWithAsync(CliSettings settings, string? stdin, IReadOnlyDictionary<string, string>? environment, params string[] args)
+    public static async Task<CliResult> RunWithAsync(
+        CliSettings settings, string? stdin, IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet")
         {
