@@ -68,7 +68,7 @@ public class DeadLetterAlertTests
         var replay = await CliProcess.RunAsync(Cli(processor), "dlq", "replay", id);
         Assert.That(replay.ExitCode, Is.Zero, replay.ToString());
 
-        var again = await _slack.WaitForPostAsync(p => p != first && p.Names(poison.EventId), TimeSpan.FromSeconds(30));
+        var again = await _slack.WaitForPostAsync(p => p != first && p.Names(poison.EventId), TimeSpan.FromSeconds(60));
         Assert.That(again, Is.Not.Null, "the second failure is alerted too");
         Assert.That(again!.Text, Does.Contain("again, after a replay"));
         Assert.That(again.Content, Does.Contain($"message `{id}` failed").And.Contain($"again, after a replay at ").And.Contain($" by {Environment.UserName}"));

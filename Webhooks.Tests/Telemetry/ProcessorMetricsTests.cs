@@ -14,6 +14,11 @@ public class ProcessorMetricsTests
 {
     private const string OldestAge = "webhooks_processing_oldest_unprocessed_age_seconds";
 
+    private const string ProcessedSql = """
+        INSERT INTO processed_events (provider, event_id, event_type, outcome, processed_at)
+        VALUES ('stripe', @eventId, 'charge.succeeded', 'ignored', now())
+        """;
+
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
 
     private static Dictionary<string, string?> FastSampling => new() { ["Metrics:SampleInterval"] = "00:00:00.200" };
@@ -140,18 +145,22 @@ public class ProcessorMetricsTests
         return scrape!;
     }
 
+    /// <summary>One stored event and, in the same transaction, its processed or dead-lettered record: a sample never sees half.</summary>
     private static async Task InsertEventAsync(ProcessorSchema schema, string eventId, TimeSpan age, bool processed = false, bool deadLettered = false)
     {
         await using var connection = new NpgsqlConnection(schema.ConnectionString);
+        await connection.OpenAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
         await connection.ExecuteAsync(
             """
             INSERT INTO webhook_events (provider, event_id, event_type, received_at, message_id, headers, body)
             VALUES ('stripe', @eventId, 'charge.succeeded', now() - @age, gen_random_uuid(), '{}'::jsonb, convert_to('{}', 'UTF8'))
             """,
-            new { eventId, age });
+            new { eventId, age },
+            transaction);
         if (processed)
         {
-            await MarkProcessedAsync(schema, eventId);
+            await connection.ExecuteAsync(ProcessedSql, new { eventId }, transaction);
         }
 
         if (deadLettered)
@@ -162,8 +171,11 @@ public class ProcessorMetricsTests
                     (fault_id, queue_name, message_id, provider, event_id, event_type, exception_type, reason, failed_at, recorded_at, notified_at)
                 VALUES (gen_random_uuid(), 'elsewhere', gen_random_uuid(), 'stripe', @eventId, 'charge.succeeded', 'X', 'y', now(), now(), now())
                 """,
-                new { eventId });
+                new { eventId },
+                transaction);
         }
+
+        await transaction.CommitAsync();
     }
 
     private static async Task<T> ScalarAsync<T>(ProcessorSchema schema, string sql)
@@ -175,11 +187,6 @@ public class ProcessorMetricsTests
     private static async Task MarkProcessedAsync(ProcessorSchema schema, string eventId)
     {
         await using var connection = new NpgsqlConnection(schema.ConnectionString);
-        await connection.ExecuteAsync(
-            """
-            INSERT INTO processed_events (provider, event_id, event_type, outcome, processed_at)
-            VALUES ('stripe', @eventId, 'charge.succeeded', 'ignored', now())
-            """,
-            new { eventId });
+        await connection.ExecuteAsync(ProcessedSql, new { eventId });
     }
 }
