@@ -16,7 +16,11 @@ internal static class BenchBus
         builder.Logging.ClearProviders();
         builder.Services.AddConnectionStrings();
         builder.Services.AddOptions<BrokerOptions>().BindConfiguration(BrokerOptions.SectionName);
-        builder.Services.AddMassTransit(bus => bus.UsingRabbitMq((context, cfg) => cfg.ConfigureWebhooksHost(context)));
+        builder.Services.AddMassTransit(bus =>
+        {
+            bus.DisableUsageTelemetry();
+            bus.UsingRabbitMq((context, cfg) => cfg.ConfigureWebhooksHost(context));
+        });
         var host = builder.Build();
         await host.StartAsync();
         return host;

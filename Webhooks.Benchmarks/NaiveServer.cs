@@ -28,7 +28,11 @@ internal static class NaiveServer
         // The same schema as the receiver's, applied at start into the search path's schema.
         builder.Services.AddWebhooksDatabase();
         builder.Services.AddOptions<BrokerOptions>().BindConfiguration(BrokerOptions.SectionName);
-        builder.Services.AddMassTransit(bus => bus.UsingRabbitMq((context, cfg) => cfg.ConfigureWebhooksHost(context)));
+        builder.Services.AddMassTransit(bus =>
+        {
+            bus.DisableUsageTelemetry();
+            bus.UsingRabbitMq((context, cfg) => cfg.ConfigureWebhooksHost(context));
+        });
         var app = builder.Build();
         var dataSource = app.Services.GetRequiredService<NpgsqlDataSource>();
         var verifier = new StripeSignatureVerifier([BenchSettings.Secret], BenchSettings.ToleranceSeconds, TimeProvider.System);

@@ -43,7 +43,7 @@ public static class CliApplication
         catch (OptionsValidationException ex)
         {
             // The validators' messages name the variable to fix, e.g. "ConnectionStrings__Postgres is not set: ...".
-            return Fail(environment, ex.Failures.FirstOrDefault() ?? ex.Message, CliExitCode.Failure);
+            return Fail(environment, OptionsFailure(ex.Failures.FirstOrDefault() ?? ex.Message), CliExitCode.Failure);
         }
         catch (FormatException ex) when (ex.Message.StartsWith("ConnectionStrings__", StringComparison.Ordinal))
         {
@@ -66,7 +66,14 @@ public static class CliApplication
     }
 
     /// <summary>The verbs: <c>dlq</c>, <c>events</c>, <c>orders</c>, <c>simulate</c>.</summary>
-    internal static Command CreateRootCommand(CliRun run) => new(
+    internal static Command CreateRootCommand(CliRun run)
+    {
+        var root = CreateVerbs(run);
+        CommandLineGuards.RejectOptionLikeValues(root);
+        return root;
+    }
+
+    private static Command CreateVerbs(CliRun run) => new(
         // Named as it is typed, for the usage lines of --help (a RootCommand would say "Webhooks.Cli").
         "./webhooks",
         "The on-call tool of the webhook service: dead-lettered messages, stored events and stuck orders, and a payment gateway to try it with. "
@@ -83,9 +90,44 @@ public static class CliApplication
 
     private static string UsageError(IReadOnlyList<ParseError> errors)
     {
-        // An unknown word explains the rest ("required command was not provided" follows from it).
-        var error = errors.FirstOrDefault(e => e.Message.StartsWith("Unrecognized", StringComparison.Ordinal)) ?? errors[0];
-        return $"{error.Message.TrimEnd('.')} (see ./webhooks --help)";
+        // A word that looks like an option, or an unknown word, explains the rest ("required command
+        // was not provided", "not a message id" follow from it).
+        var error = errors.FirstOrDefault(e => e.Message.Contains(CommandLineGuards.OptionLikeMarker, StringComparison.Ordinal))
+            ?? errors.FirstOrDefault(e => e.Message.StartsWith("Unrecognized", StringComparison.Ordinal))
+            ?? errors[0];
+        var sentence = OptionValueError(error) ?? error.Message.TrimEnd('.');
+        return sentence.Contains("--help", StringComparison.Ordinal) ? sentence : $"{sentence} (see ./webhooks --help)";
+    }
+
+    /// <summary>"--limit 'abc' is not a whole number" instead of the parser's "as expected type 'System.Int32'".</summary>
+    private static string? OptionValueError(ParseError error)
+    {
+        if (!error.Message.StartsWith("Cannot parse argument", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var result = error.SymbolResult as OptionResult ?? error.SymbolResult?.Parent as OptionResult;
+        if (result is null)
+        {
+            return null;
+        }
+
+        var type = Nullable.GetUnderlyingType(result.Option.ValueType) ?? result.Option.ValueType;
+        var expected = type == typeof(int) || type == typeof(long) ? "a whole number, e.g. 100"
+            : type == typeof(double) ? "a number, e.g. 0.5"
+            : type == typeof(bool) ? "true or false"
+            : null;
+        var value = result.Tokens.Count > 0 ? result.Tokens[0].Value : null;
+        return expected is null || value is null ? null : $"{result.Option.Name} '{value}' is not {expected}";
+    }
+
+    /// <summary>The validator's own sentence out of the framework's wrapping ("DataAnnotation validation failed for ... with the error: '...'").</summary>
+    private static string OptionsFailure(string failure)
+    {
+        const string Marker = "with the error: '";
+        var start = failure.IndexOf(Marker, StringComparison.Ordinal);
+        return start < 0 ? failure : failure[(start + Marker.Length)..].TrimEnd('.').TrimEnd('\'');
     }
 
     private static int Fail(CliEnvironment environment, string message, int exitCode)

@@ -20,6 +20,15 @@ public sealed class CliEnvironment
     public bool ErrorIsTerminal { get; init; }
 
     /// <summary>
+    /// Standard input is a terminal: only then is there someone to answer a question. Without one
+    /// (a pipe, a file, a script) a command that asks refuses unless <c>--yes</c> was given.
+    /// </summary>
+    public bool InIsTerminal { get; init; }
+
+    /// <summary>The width tables are laid out for, from <c>COLUMNS</c>; null: the terminal's own (or a wide default when redirected).</summary>
+    public int? Columns { get; init; }
+
+    /// <summary>
     /// The settings file read first (environment variables override it); null reads none. Beside the
     /// CLI's dll when run as a process, so that the CLI works with no settings at all on a
     /// development machine.
@@ -47,8 +56,17 @@ public sealed class CliEnvironment
         In = Console.In,
         OutIsTerminal = !Console.IsOutputRedirected,
         ErrorIsTerminal = !Console.IsErrorRedirected,
+        InIsTerminal = !Console.IsInputRedirected,
+        Columns = ColumnsFromEnvironment(),
         SettingsFile = Path.Combine(AppContext.BaseDirectory, CliSettingsFile.Name),
     };
+
+    private static int? ColumnsFromEnvironment()
+    {
+        var text = Environment.GetEnvironmentVariable("COLUMNS");
+        var parsed = int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var columns);
+        return parsed && columns >= 40 ? columns : null;
+    }
 
     private static string OperatingSystemUser()
     {

@@ -23,7 +23,10 @@ public static class ProcessorServiceCollectionExtensions
 
     public static IServiceCollection AddProcessorTelemetry(this IServiceCollection services)
     {
+        services.AddOptions<MetricsOptions>().BindConfiguration(MetricsOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<ProcessorTelemetry>();
+        services.AddSingleton<BacklogGauges>();
+        services.AddSingleton<OldestUnprocessedEvent>();
         services.AddHostedService<BacklogSampler>();
         return services;
     }

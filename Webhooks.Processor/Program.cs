@@ -1,3 +1,4 @@
+using Webhooks.Infrastructure;
 using Webhooks.Infrastructure.Database;
 using Webhooks.Infrastructure.Telemetry;
 using Webhooks.Processor;
@@ -6,6 +7,8 @@ using Webhooks.Processor.Messaging;
 using Webhooks.Processor.Telemetry;
 
 var builder = WebApplication.CreateBuilder(args);
+// Before anything binds them: a value that does not parse stops the process naming the variable.
+SettingValues.ThrowIfUnreadable(builder.Configuration, typeof(ProcessorEntryPoint).Assembly);
 
 builder.UseDevelopmentUrl();
 builder.AddWebhooksTelemetry("webhooks-processor", ProcessorTelemetry.Name);

@@ -1,3 +1,4 @@
+using Webhooks.Infrastructure;
 using Webhooks.Infrastructure.Database;
 using Webhooks.Infrastructure.Telemetry;
 using Webhooks.Receiver;
@@ -6,6 +7,8 @@ using Webhooks.Receiver.Ingestion;
 using Webhooks.Receiver.Telemetry;
 
 var builder = WebApplication.CreateBuilder(args);
+// Before anything binds them: a value that does not parse stops the process naming the variable.
+SettingValues.ThrowIfUnreadable(builder.Configuration, typeof(Program).Assembly);
 
 builder.AddWebhooksTelemetry("webhooks-receiver", ReceiverTelemetry.Name);
 builder.Services.AddProblemDetails();

@@ -19,5 +19,20 @@ internal static class CommonOptions
     public static Argument<string[]> Ids(string name, string description) =>
         new(name) { Description = description, Arity = ArgumentArity.ZeroOrMore };
 
+    /// <summary>Message ids as <c>dlq list</c> shows them: MassTransit's ids are GUIDs, and anything else is a usage error.</summary>
+    public static Argument<string[]> MessageIds(string description)
+    {
+        var argument = Ids("message-id", description);
+        argument.Validators.Add(result => CommandLineGuards.RequireMessageIds(result));
+        return argument;
+    }
+
+    public static Argument<string> MessageId(string description)
+    {
+        var argument = new Argument<string>("message-id") { Description = description };
+        argument.Validators.Add(result => CommandLineGuards.RequireMessageIds(result));
+        return argument;
+    }
+
     public static string[] ValuesOf(this ParseResult parse, Argument<string[]> argument) => parse.GetValue(argument) ?? [];
 }

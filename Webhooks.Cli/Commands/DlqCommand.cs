@@ -16,7 +16,7 @@ internal static class DlqCommand
 
     private static Command List(CliRun run)
     {
-        var limit = CommonOptions.Limit(DlqListHandler.DefaultLimit, "messages");
+        var limit = CommonOptions.Limit(DlqListHandler.DefaultLimit, "messages (the oldest); when more wait, standard error says how many");
         var json = CommonOptions.Json();
         var command = new Command("list", "List dead-lettered messages, oldest first: message id, provider, event id, type, reason, exception, when, attempts. Every message stays in place and in order.")
         {
@@ -29,7 +29,7 @@ internal static class DlqCommand
 
     private static Command Show(CliRun run)
     {
-        var id = new Argument<string>("message-id") { Description = "The message id, as dlq list shows it." };
+        var id = CommonOptions.MessageId("The message id, as dlq list shows it.");
         var json = CommonOptions.Json();
         var command = new Command("show", "Show one dead-lettered message whole: headers, fault (exception and stack trace) and payload. It stays in place.")
         {
@@ -42,11 +42,16 @@ internal static class DlqCommand
 
     private static Command Replay(CliRun run)
     {
-        var ids = CommonOptions.Ids("message-id", "Message ids to replay.");
+        var ids = CommonOptions.MessageIds("Message ids to replay.");
         var all = new Option<bool>("--all") { Description = "Replay every message in the dead-letter queue (narrow with --type and --limit)." };
         var type = CommonOptions.Type("Only messages whose event has this type, e.g. payment_intent.succeeded.");
         var limit = new Option<int?>("--limit") { Description = "Replay at most this many (the oldest first).", HelpName = "N" };
         var dryRun = CommonOptions.DryRun("Show what would be replayed; change nothing.");
+        var json = new Option<bool>("--json")
+        {
+            Description = "Print JSON only: dryRun, queue, selected, replayed, failed, "
+                + "messages (messageId, provider, eventId, type, backTo, error) and missingIds.",
+        };
         var command = new Command(
             "replay",
             "Send dead-lettered messages back to the queue they failed from (MT-Fault-InputAddress), with their message id, "
@@ -60,23 +65,25 @@ internal static class DlqCommand
             type,
             limit,
             dryRun,
+            json,
         };
         command.SetAction((parse, ct) => run.Get<DlqReplayHandler>().RunAsync(
-            parse.ValuesOf(ids), parse.GetValue(all), parse.GetValue(type), parse.GetValue(limit), parse.GetValue(dryRun), ct));
+            parse.ValuesOf(ids), parse.GetValue(all), parse.GetValue(type), parse.GetValue(limit), parse.GetValue(dryRun), parse.GetValue(json), ct));
         return command;
     }
 
     private static Command Purge(CliRun run)
     {
-        var ids = CommonOptions.Ids("message-id", "Message ids to delete.");
+        var ids = CommonOptions.MessageIds("Message ids to delete.");
         var all = new Option<bool>("--all") { Description = "Delete every message in the dead-letter queue (narrow with --type)." };
         var type = CommonOptions.Type("Only messages whose event has this type.");
         var yes = CommonOptions.Yes("Do not ask (for scripts).");
         var force = new Option<bool>("--force") { Description = $"Needed with --all for more than {DlqPurgeHandler.ForceThreshold:N0} messages." };
         var command = new Command(
             "purge",
-            "Delete dead-lettered messages for good. Shows what it would delete and asks first (--yes for scripts); "
-            + "only the messages shown are deleted. Every purge is recorded in the cli_audit table.")
+            "Delete dead-lettered messages for good. Shows what it would delete and asks first; only the messages shown are deleted. "
+            + "It asks only when standard input is a terminal: without one (a pipe, a script) it refuses unless --yes is given, "
+            + "and Ctrl-C at the question is a no. Every purge is recorded in the cli_audit table.")
         {
             ids,
             all,

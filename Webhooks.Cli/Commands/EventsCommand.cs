@@ -18,7 +18,7 @@ internal static class EventsCommand
         var provider = new Option<string?>("--provider") { Description = "Only events from this provider, e.g. stripe.", HelpName = "P" };
         var type = CommonOptions.Type("Only events of this type.");
         var since = new Option<string?>("--since") { Description = "Only events received in the last 1h, 30m, 2d ... or since a time (2026-01-31T12:00:00Z).", HelpName = "T" };
-        var limit = CommonOptions.Limit(EventsListHandler.DefaultLimit, "events");
+        var limit = CommonOptions.Limit(EventsListHandler.DefaultLimit, "events (the newest); when more match, standard error says so");
         var json = CommonOptions.Json();
         var command = new Command("list", "List stored events, newest first.") { provider, type, since, limit, json };
         command.SetAction((parse, ct) => run.Get<EventsListHandler>().RunAsync(
@@ -48,7 +48,9 @@ internal static class EventsCommand
         var since = new Option<string?>("--since") { Description = "Replay every event received since this time or span (1h, 2026-01-31T12:00:00Z).", HelpName = "T" };
         var until = new Option<string?>("--until") { Description = "With --since: only events received before this time or span ago.", HelpName = "T" };
         var dryRun = CommonOptions.DryRun("Show what would be published; change nothing.");
-        var yes = CommonOptions.Yes($"Do not ask before a range of more than {EventsReplayHandler.ConfirmThreshold:N0} events.");
+        var yes = CommonOptions.Yes(
+            $"Do not ask before a range of more than {EventsReplayHandler.ConfirmThreshold:N0} events "
+            + "(without a terminal on standard input such a range needs --yes).");
         var wait = new Option<string?>("--wait") { Description = $"How long to wait for the outbox relay to publish them (default {EventsReplayHandler.DefaultWait.TotalSeconds:0}s; 0: do not wait).", HelpName = "D" };
         var command = new Command(
             "replay",

@@ -62,6 +62,7 @@ internal static class CliServices
     /// <summary>Reads every setting once, so that a bad one stops the run before anything is done, naming the variable.</summary>
     public static void ValidateSettings(IServiceProvider services)
     {
+        SettingValues.ThrowIfUnreadable(services.GetRequiredService<IConfiguration>(), typeof(CliServices).Assembly);
         _ = services.GetRequiredService<IOptions<ConnectionStringsOptions>>().Value;
         _ = services.GetRequiredService<IOptions<BrokerOptions>>().Value;
         _ = services.GetRequiredService<IOptions<DeadLetterQueueOptions>>().Value;

@@ -12,7 +12,7 @@ internal sealed class DeadLetterSelection
 
     private DeadLetterSelection(IEnumerable<string> ids, bool all, string? type, int? limit)
     {
-        _ids = new HashSet<string>(ids, StringComparer.OrdinalIgnoreCase);
+        _ids = new HashSet<string>(ids.Select(MessageIdKey), StringComparer.OrdinalIgnoreCase);
         _all = all;
         _type = type;
         _limit = limit;
@@ -57,7 +57,8 @@ internal sealed class DeadLetterSelection
             return false;
         }
 
-        if (!_all && (letter.MessageId is null || !_ids.Contains(letter.MessageId)))
+        var key = letter.MessageId is null ? null : MessageIdKey(letter.MessageId);
+        if (!_all && (key is null || !_ids.Contains(key)))
         {
             return false;
         }
@@ -67,14 +68,21 @@ internal sealed class DeadLetterSelection
             return false;
         }
 
-        if (letter.MessageId is not null)
+        if (key is not null)
         {
-            _found.Add(letter.MessageId);
+            _found.Add(key);
         }
 
         _taken++;
         return true;
     }
+
+    /// <summary>
+    /// A message id as compared: MassTransit's ids are GUIDs, which may be typed in any of their
+    /// forms (with or without dashes, any case); anything else is compared as it is.
+    /// </summary>
+    public static string MessageIdKey(string messageId) =>
+        Guid.TryParse(messageId, out var guid) ? guid.ToString("D") : messageId;
 
     /// <summary>The selection as the command line gave it, for the audit trail.</summary>
     public string Describe()

@@ -1,9 +1,12 @@
-using Spectre.Console;
 using Webhooks.Cli.Output;
 
 namespace Webhooks.Cli.DeadLetters;
 
-/// <summary><c>dlq list</c>: the head of the dead-letter queue, every message left in place and in order.</summary>
+/// <summary>
+/// <c>dlq list</c>: the head of the dead-letter queue, every message left in place and in order. When
+/// more messages wait than <c>--limit</c> lets through, standard error says how many (also with
+/// <c>--json</c>, whose array then holds the oldest ones only).
+/// </summary>
 internal sealed class DlqListHandler(DeadLetterQueue queue, CliOutput output)
 {
     public const int DefaultLimit = 100;
@@ -34,6 +37,12 @@ internal sealed class DlqListHandler(DeadLetterQueue queue, CliOutput output)
             }
         }
 
+        if (total > letters.Count)
+        {
+            output.Note(
+                $"Only the oldest {Counts.Messages(letters.Count)} of {Cells.Number(total)} in {queue.Name} are listed; --limit {total} lists them all.");
+        }
+
         if (json)
         {
             output.Json(letters.Select(l => l.ToSummary()));
@@ -46,22 +55,32 @@ internal sealed class DlqListHandler(DeadLetterQueue queue, CliOutput output)
             return CliExitCode.Success;
         }
 
-        var table = Cells.Table("Message id", "Provider", "Event id", "Type", "Reason", "Exception", "Failed at", "Attempts");
+        var table = new CliTable(
+            CliColumn.Id("Message id"),
+            new CliColumn("Provider", Rank: 6),
+            CliColumn.Id("Event id", rank: 5),
+            new CliColumn("Type", Rank: 2, MinWidth: 12),
+            new CliColumn("Reason", Rank: 1, MinWidth: 20),
+            new CliColumn("Exception", Rank: 7, MinWidth: 12),
+            new CliColumn("Failed at", Rank: 3),
+            new CliColumn("Attempts", Rank: 4, MinWidth: 8))
+        {
+            Caption = $"{letters.Count} of {total} messages in {queue.Name}, oldest first",
+        };
         foreach (var letter in letters)
         {
             table.AddRow(
-                Cells.Of(letter.MessageId),
-                Cells.Of(letter.Provider),
-                Cells.Of(letter.EventId),
-                Cells.Of(letter.EventType),
-                Cells.Short(letter.Reason, 60),
-                Cells.Of(ShortTypeName(letter.ExceptionType)),
-                Cells.Of(letter.FailedAt),
-                Cells.Of(letter.Attempts));
+                letter.MessageId,
+                letter.Provider,
+                letter.EventId,
+                letter.EventType,
+                Cells.OneLine(letter.Reason, 160),
+                ShortTypeName(letter.ExceptionType),
+                Cells.Time(letter.FailedAt),
+                Cells.Number(letter.Attempts));
         }
 
-        table.Caption(Markup.Escape($"{letters.Count} of {total} messages in {queue.Name}, oldest first"));
-        output.Console.Write(table);
+        table.Write(output.Console);
         return CliExitCode.Success;
     }
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Spectre.Console;
 using Webhooks.Cli.Audit;
 using Webhooks.Cli.Output;
 
@@ -40,11 +39,12 @@ internal sealed class DlqPurgeHandler(DeadLetterQueue queue, AuditLog audit, Cli
         }
 
         Show(chosen);
-        var question = $"Delete {Counts.Messages(chosen.Count)} from {queue.Name} for good?";
-        if (!yes && !output.Confirm(question))
-        {
-            throw new CliException($"Nothing was deleted, because the purge of {Counts.Messages(chosen.Count)} was not confirmed (answer y, or pass --yes).");
-        }
+        await output.ConfirmOrStopAsync(
+            $"Delete {Counts.Messages(chosen.Count)} from {queue.Name} for good?",
+            yes,
+            "Nothing was deleted",
+            $"the purge of {Counts.Messages(chosen.Count)}",
+            cancellationToken);
 
         var deleted = new List<string>();
         var stopped = false;
@@ -133,19 +133,24 @@ internal sealed class DlqPurgeHandler(DeadLetterQueue queue, AuditLog audit, Cli
 
     private void Show(List<DeadLetter> chosen)
     {
-        var table = Cells.Table("Message id", "Provider", "Event id", "Type", "Reason");
+        var table = new CliTable(
+            CliColumn.Id("Message id"),
+            new CliColumn("Provider", Rank: 4),
+            CliColumn.Id("Event id", rank: 3),
+            new CliColumn("Type", Rank: 2, MinWidth: 12),
+            new CliColumn("Reason", Rank: 1, MinWidth: 20));
         foreach (var letter in chosen.Take(ShownRows))
         {
-            table.AddRow(Cells.Of(letter.MessageId), Cells.Of(letter.Provider), Cells.Of(letter.EventId), Cells.Of(letter.EventType), Cells.Short(letter.Reason, 60));
+            table.AddRow(letter.MessageId, letter.Provider, letter.EventId, letter.EventType, Cells.OneLine(letter.Reason, 60));
         }
 
         if (chosen.Count > ShownRows)
         {
-            table.Caption(Markup.Escape($"... and {(chosen.Count - ShownRows).ToString("N0", CultureInfo.InvariantCulture)} more"));
+            table.Caption = $"... and {(chosen.Count - ShownRows).ToString("N0", CultureInfo.InvariantCulture)} more";
         }
 
         // The question is for the person at the terminal: the list goes with it, to standard error.
-        output.ErrorConsole.Write(table);
+        table.Write(output.ErrorConsole);
     }
 
     private int ReportMissing(IReadOnlyList<string> missing, int deleted)

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Spectre.Console;
 using Webhooks.Cli.Audit;
 using Webhooks.Cli.Output;
 
@@ -18,7 +17,8 @@ internal sealed class DlqReplayHandler(DeadLetterQueue queue, AuditLog audit, Cl
     // window is many times faster than one at a time, and each original still waits for its own confirm.
     private const int ConfirmWindow = 64;
 
-    public async Task<int> RunAsync(IReadOnlyCollection<string> ids, bool all, string? type, int? limit, bool dryRun, CancellationToken cancellationToken)
+    public async Task<int> RunAsync(
+        IReadOnlyCollection<string> ids, bool all, string? type, int? limit, bool dryRun, bool json, CancellationToken cancellationToken)
     {
         var selection = DeadLetterSelection.Create(ids, all, type, limit);
         if (!dryRun)
@@ -38,22 +38,36 @@ internal sealed class DlqReplayHandler(DeadLetterQueue queue, AuditLog audit, Cl
             stopped = true;
         }
 
-        // The hold is closed: every message not replayed is back in its place.
-        if (dryRun)
+        // The hold is closed: every message not replayed is back in its place. Nothing selected is
+        // nothing changed, and nothing changed is not recorded.
+        if (!dryRun && outcome.Selected > 0)
         {
-            return ReportDryRun(selection, outcome);
+            await audit.RecordAsync(
+                new AuditEntry(Action, $"{queue.Name} -> {string.Join(", ", outcome.Targets)}", selection.Describe(), outcome.Selected, outcome.Replayed.Count,
+                    outcome.Failures.Count, [.. outcome.Replayed.Select(l => l.MessageId ?? "")], stopped ? "stopped before the end" : outcome.FirstError),
+                CancellationToken.None);
         }
 
-        await audit.RecordAsync(
-            new AuditEntry(Action, $"{queue.Name} -> {string.Join(", ", outcome.Targets)}", selection.Describe(), outcome.Selected, outcome.Replayed.Count, outcome.Failures.Count,
-                [.. outcome.Replayed.Select(l => l.MessageId ?? "")], stopped ? "stopped before the end" : outcome.FirstError),
-            CancellationToken.None);
         if (stopped)
         {
             throw new CliException($"Stopped before the end: {Counts.Messages(outcome.Replayed.Count)} replayed, every other message is back in {queue.Name}.");
         }
 
-        return Report(selection, outcome);
+        if (json)
+        {
+            output.Json(ReplayReport.Of(queue.Name, queue.DefaultInputQueue, dryRun, outcome, selection.Missing));
+        }
+        else if (dryRun)
+        {
+            ShowDryRun(outcome);
+        }
+        else if (outcome.Replayed.Count > 0 || (outcome.Failures.Count == 0 && selection.IsAll))
+        {
+            var targets = outcome.Targets.Count == 0 ? queue.DefaultInputQueue : string.Join(", ", outcome.Targets);
+            output.Line($"Replayed {Counts.Messages(outcome.Replayed.Count)} from {queue.Name} to {targets}.");
+        }
+
+        return Conclude(selection, outcome, dryRun);
     }
 
     private async Task ReplayAsync(DeadLetterSelection selection, bool dryRun, ReplayOutcome outcome, CancellationToken cancellationToken)
@@ -148,24 +162,35 @@ internal sealed class DlqReplayHandler(DeadLetterQueue queue, AuditLog audit, Cl
         }
     }
 
-    private int ReportDryRun(DeadLetterSelection selection, ReplayOutcome outcome)
+    private void ShowDryRun(ReplayOutcome outcome)
     {
-        var table = Cells.Table("Message id", "Provider", "Event id", "Type", "Back to");
+        var table = new CliTable(
+            CliColumn.Id("Message id"),
+            new CliColumn("Provider", Rank: 4),
+            CliColumn.Id("Event id", rank: 3),
+            new CliColumn("Type", Rank: 1, MinWidth: 12),
+            new CliColumn("Back to", Rank: 2, MinWidth: 12));
         foreach (var letter in outcome.Replayed)
         {
-            table.AddRow(Cells.Of(letter.MessageId), Cells.Of(letter.Provider), Cells.Of(letter.EventId), Cells.Of(letter.EventType), Cells.Of(letter.InputQueue ?? queue.DefaultInputQueue));
+            table.AddRow(letter.MessageId, letter.Provider, letter.EventId, letter.EventType, letter.InputQueue ?? queue.DefaultInputQueue);
         }
 
-        output.Console.Write(table);
+        if (table.RowCount > 0)
+        {
+            table.Write(output.Console);
+        }
+
         output.Line($"Dry run: {Counts.Messages(outcome.Replayed.Count)} would be replayed from {queue.Name}; nothing was changed.");
-        return MissingIds(selection, outcome.Replayed.Count, "would be replayed");
     }
 
-    private int Report(DeadLetterSelection selection, ReplayOutcome outcome)
+    /// <summary>The exit code, or the one sentence that says what did not go as asked.</summary>
+    private int Conclude(DeadLetterSelection selection, ReplayOutcome outcome, bool dryRun)
     {
-        if (outcome.Replayed.Count > 0 || outcome.Failures.Count == 0)
+        var missing = selection.Missing;
+        if (!selection.IsAll && outcome.Selected == 0)
         {
-            output.Line($"Replayed {Counts.Messages(outcome.Replayed.Count)} from {queue.Name} to {(outcome.Targets.Count == 0 ? queue.DefaultInputQueue : string.Join(", ", outcome.Targets))}.");
+            var which = missing.Count == 1 ? "the given id is not" : "none of the given ids is";
+            throw new CliException($"Nothing {(dryRun ? "would be" : "was")} replayed: {which} in {queue.Name} ({string.Join(", ", missing)}).");
         }
 
         if (outcome.Failures.Count > 0)
@@ -174,18 +199,14 @@ internal sealed class DlqReplayHandler(DeadLetterQueue queue, AuditLog audit, Cl
                 $"Replayed {outcome.Replayed.Count} of {Counts.Messages(outcome.Selected)}; {outcome.Failures.Count} stayed in {queue.Name} because {outcome.FirstError}.");
         }
 
-        return MissingIds(selection, outcome.Replayed.Count, "were replayed");
-    }
-
-    private int MissingIds(DeadLetterSelection selection, int done, string verb)
-    {
-        var missing = selection.Missing;
         if (missing.Count > 0)
         {
-            throw new CliException($"{done.ToString(CultureInfo.InvariantCulture)} {verb}, but {missing.Count} of the given ids {(missing.Count == 1 ? "is" : "are")} not in {queue.Name}: {string.Join(", ", missing)}.");
+            var done = outcome.Replayed.Count.ToString(CultureInfo.InvariantCulture);
+            var verb = dryRun ? "would be replayed" : "were replayed";
+            var are = missing.Count == 1 ? "is" : "are";
+            throw new CliException($"{done} {verb}, but {missing.Count} of the given ids {are} not in {queue.Name}: {string.Join(", ", missing)}.");
         }
 
         return CliExitCode.Success;
     }
-
 }

@@ -20,7 +20,8 @@ internal sealed class DlqShowHandler(DeadLetterQueue queue, CliOutput output)
             {
                 await foreach (var letter in hold.ReadAsync(cancellationToken))
                 {
-                    if (string.Equals(letter.MessageId, messageId, StringComparison.OrdinalIgnoreCase))
+                    if (letter.MessageId is { } id
+                        && string.Equals(DeadLetterSelection.MessageIdKey(id), DeadLetterSelection.MessageIdKey(messageId), StringComparison.OrdinalIgnoreCase))
                     {
                         found = letter;
                         break;
@@ -82,7 +83,7 @@ internal sealed class DlqShowHandler(DeadLetterQueue queue, CliOutput output)
         output.Console.Write(new Panel(summary).Header("Dead letter").Expand());
 
         output.Console.Write(new Panel(new Rows(
-                new Text($"{letter.ExceptionType}: {letter.Reason}", new Style(decoration: Decoration.Bold)),
+                new Text($"{letter.ExceptionType}: {Webhooks.Infrastructure.FailureText.OneLine(letter.Reason)}", new Style(decoration: Decoration.Bold)),
                 new Text(letter.StackTrace ?? "")))
             .Header("Fault").Expand());
 

@@ -1,9 +1,11 @@
-using Spectre.Console;
 using Webhooks.Cli.Output;
 
 namespace Webhooks.Cli.Events;
 
-/// <summary><c>events list</c>: stored events, newest first.</summary>
+/// <summary>
+/// <c>events list</c>: stored events, newest first. When more events match than <c>--limit</c> lets
+/// through, standard error says so (also with <c>--json</c>, whose array then holds the newest only).
+/// </summary>
 internal sealed class EventsListHandler(StoredEventsTable events, CliOutput output, TimeProvider timeProvider)
 {
     public const int DefaultLimit = 100;
@@ -16,7 +18,15 @@ internal sealed class EventsListHandler(StoredEventsTable events, CliOutput outp
         }
 
         var from = since is null ? (DateTimeOffset?)null : Durations.ParsePoint(since, "--since", timeProvider.GetUtcNow());
-        var rows = await events.ListAsync(provider, type, from, limit, cancellationToken);
+        // One more than asked for tells whether the list was cut.
+        var rows = await events.ListAsync(provider, type, from, limit + 1, cancellationToken);
+        var cut = rows.Count > limit;
+        if (cut)
+        {
+            rows = [.. rows.Take(limit)];
+            output.Note($"Only the newest {Counts.Events(limit)} are listed and more match; narrow with --since, --type or --provider, or raise --limit.");
+        }
+
         if (json)
         {
             output.Json(rows.Select(r => r.ToSummary()));
@@ -29,14 +39,9 @@ internal sealed class EventsListHandler(StoredEventsTable events, CliOutput outp
             return CliExitCode.Success;
         }
 
-        var table = Cells.Table("Received at", "Provider", "Event id", "Type", "Message id");
-        foreach (var row in rows)
-        {
-            table.AddRow(Cells.Of(row.ReceivedAtUtc), Cells.Of(row.Provider), Cells.Of(row.EventId), Cells.Of(row.EventType), Cells.Of(row.MessageId.ToString()));
-        }
-
-        table.Caption(Markup.Escape($"{Counts.Events(rows.Count)}, newest first{(rows.Count == limit ? $" (--limit {limit})" : "")}"));
-        output.Console.Write(table);
+        var table = StoredEventsTableView.Create(rows);
+        table.Caption = $"{Counts.Events(rows.Count)}, newest first{(cut ? $" (--limit {limit}; more match)" : "")}";
+        table.Write(output.Console);
         return CliExitCode.Success;
     }
 }

@@ -1,6 +1,5 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
-using Spectre.Console;
 using Webhooks.Cli.Audit;
 using Webhooks.Cli.Output;
 using Webhooks.Infrastructure.Messaging;
@@ -51,10 +50,11 @@ internal sealed class EventsReplayHandler(
             return ReportMissing(provider, missing, 0);
         }
 
-        if (since is not null && rows.Count > ConfirmThreshold && !yes
-            && !output.Confirm($"Publish {Counts.Events(rows.Count)} received since {Cells.Time(rows[0].ReceivedAtUtc)} again?"))
+        if (since is not null && rows.Count > ConfirmThreshold)
         {
-            throw new CliException($"Nothing was replayed, because the replay of {Counts.Events(rows.Count)} was not confirmed (answer y, or pass --yes).");
+            await output.ConfirmOrStopAsync(
+                $"Publish {Counts.Events(rows.Count)} received since {Cells.Time(rows[0].ReceivedAtUtc)} again?", yes, "Nothing was replayed",
+                $"the replay of {Counts.Events(rows.Count)}", cancellationToken);
         }
 
         await audit.EnsureReadyAsync(cancellationToken);
@@ -151,16 +151,7 @@ internal sealed class EventsReplayHandler(
         });
     }
 
-    private void ShowRows(IReadOnlyList<StoredEventRow> rows)
-    {
-        var table = Cells.Table("Received at", "Provider", "Event id", "Type", "Message id");
-        foreach (var row in rows)
-        {
-            table.AddRow(Cells.Of(row.ReceivedAtUtc), Cells.Of(row.Provider), Cells.Of(row.EventId), Cells.Of(row.EventType), Cells.Of(row.MessageId.ToString()));
-        }
-
-        output.Console.Write(table);
-    }
+    private void ShowRows(IReadOnlyList<StoredEventRow> rows) => StoredEventsTableView.Create(rows).Write(output.Console);
 
     private static TimeSpan ParseWait(string? wait) => wait switch
     {

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Options;
-using Spectre.Console;
 using Webhooks.Cli.Configuration;
 using Webhooks.Cli.Output;
 
@@ -13,6 +12,11 @@ internal sealed class OrdersStuckHandler(StuckOrdersTable orders, CliOutput outp
         var threshold = olderThan is null ? options.Value.PendingThreshold : Durations.ParseSpanOrZero(olderThan, "--older-than");
         var now = timeProvider.GetUtcNow();
         var (rows, total) = await orders.PendingSinceAsync(now - threshold, cancellationToken);
+        if (rows.Count < total)
+        {
+            output.Note($"Only the {Cells.Number(rows.Count)} longest pending of {Cells.Number(total)} orders are listed.");
+        }
+
         if (json)
         {
             output.Json(rows.Select(r => new StuckOrder(r.OrderId, r.Status, r.PendingSinceUtc)));
@@ -25,20 +29,25 @@ internal sealed class OrdersStuckHandler(StuckOrdersTable orders, CliOutput outp
             return CliExitCode.Success;
         }
 
-        var table = Cells.Table("Order id", "Status", "Pending since", "Pending for", "Last event");
+        var table = new CliTable(
+            CliColumn.Id("Order id"),
+            new CliColumn("Status", Rank: 4, MinWidth: 7),
+            new CliColumn("Pending since", Rank: 2),
+            new CliColumn("Pending for", Rank: 1, MinWidth: 7),
+            new CliColumn("Last event", Rank: 3, MinWidth: 20));
         foreach (var row in rows)
         {
             table.AddRow(
-                Cells.Of(row.OrderId),
-                Cells.Of(row.Status),
-                Cells.Of(row.PendingSinceUtc),
-                Cells.Of(Durations.Describe(now - row.PendingSinceUtc)),
-                Cells.Of(row.LastEventId is null ? null : $"{row.LastProvider}/{row.LastEventId} ({row.LastEventType})"));
+                row.OrderId,
+                row.Status,
+                Cells.Time(row.PendingSinceUtc),
+                Durations.Describe(now - row.PendingSinceUtc),
+                row.LastEventId is null ? null : $"{row.LastProvider}/{row.LastEventId} ({row.LastEventType})");
         }
 
         var shown = rows.Count < total ? $"{rows.Count} of {total}" : $"{total}";
-        table.Caption(Markup.Escape($"{shown} {(total == 1 ? "order" : "orders")} pending longer than {Durations.Describe(threshold)}, longest first"));
-        output.Console.Write(table);
+        table.Caption = $"{shown} {(total == 1 ? "order" : "orders")} pending longer than {Durations.Describe(threshold)}, longest first";
+        table.Write(output.Console);
         return CliExitCode.Success;
     }
 }

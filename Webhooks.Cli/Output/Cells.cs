@@ -1,6 +1,7 @@
 using System.Globalization;
 using Spectre.Console;
 using Spectre.Console.Rendering;
+using Webhooks.Infrastructure;
 
 namespace Webhooks.Cli.Output;
 
@@ -18,17 +19,22 @@ internal static class Cells
 
     public static IRenderable Of(DateTimeOffset? value) => new Text(Time(value));
 
-    /// <summary>The first line of a long text, cut at <paramref name="max"/> characters.</summary>
-    public static IRenderable Short(string? value, int max)
+    /// <summary>A long text as one line, cut at <paramref name="max"/> characters.</summary>
+    public static IRenderable Short(string? value, int max) => new Text(OneLine(value, max));
+
+    /// <summary>A failure's text as one line (see <see cref="FailureText"/>), cut at <paramref name="max"/> characters.</summary>
+    public static string OneLine(string? value, int max)
     {
-        if (string.IsNullOrEmpty(value))
+        var line = FailureText.OneLine(value);
+        if (line.Length == 0)
         {
-            return new Text(Missing);
+            return Missing;
         }
 
-        var line = value.ReplaceLineEndings(" ");
-        return new Text(line.Length <= max ? line : string.Concat(line.AsSpan(0, max - 1), "…"));
+        return line.Length <= max ? line : string.Concat(line.AsSpan(0, max - 1), "…");
     }
+
+    public static string Number(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
 
     public static string Time(DateTimeOffset? value) =>
         value is { } time ? time.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture) : Missing;

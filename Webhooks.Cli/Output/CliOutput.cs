@@ -31,8 +31,8 @@ internal sealed class CliOutput
     public CliOutput(CliEnvironment environment)
     {
         _environment = environment;
-        Console = CreateConsole(environment.Out, environment.OutIsTerminal);
-        ErrorConsole = CreateConsole(environment.Error, environment.ErrorIsTerminal);
+        Console = CreateConsole(environment.Out, environment.OutIsTerminal, environment.Columns);
+        ErrorConsole = CreateConsole(environment.Error, environment.ErrorIsTerminal, environment.Columns);
     }
 
     /// <summary>Standard output, for tables and results.</summary>
@@ -53,20 +53,67 @@ internal sealed class CliOutput
         _environment.Error.WriteLine($"{_environment.TimeProvider.GetUtcNow().ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture)} {text}");
 
     /// <summary>
-    /// Asks on standard error and reads the answer from standard input. Only "y" or "yes" agree:
-    /// no answer (end of input, as in a script) keeps the default, which is never to change anything.
+    /// Asks on standard error and reads the answer from standard input, only when that is a
+    /// terminal: a pipe or a file (<c>echo y | ...</c>) is never taken for a person. Only "y" or
+    /// "yes" agree; the end of input keeps the default, which is never to change anything. Ctrl-C
+    /// (<paramref name="cancellationToken"/>) is an answer at once, without waiting for Enter.
     /// </summary>
-    public bool Confirm(string question)
+    public async Task<Confirmation> ConfirmAsync(string question, CancellationToken cancellationToken)
     {
+        if (!_environment.InIsTerminal)
+        {
+            return Confirmation.NoTerminal;
+        }
+
         _environment.Error.Write($"{question} [y/N] ");
         _environment.Error.Flush();
-        var answer = _environment.In.ReadLine()?.Trim();
+        // The read cannot be cancelled, so it runs aside: Ctrl-C answers without it, and the process
+        // ends with that thread still waiting for a line nobody will type.
+        var read = Task.Run(() => _environment.In.ReadLine(), CancellationToken.None);
+        var interrupted = Task.Delay(Timeout.Infinite, cancellationToken);
+        if (await Task.WhenAny(read, interrupted) != read)
+        {
+            _environment.Error.WriteLine();
+            return Confirmation.Interrupted;
+        }
+
+        var answer = (await read)?.Trim();
         if (answer is null)
         {
             _environment.Error.WriteLine();
         }
 
-        return answer is not null && (answer.Equals("y", StringComparison.OrdinalIgnoreCase) || answer.Equals("yes", StringComparison.OrdinalIgnoreCase));
+        return answer is not null && (answer.Equals("y", StringComparison.OrdinalIgnoreCase) || answer.Equals("yes", StringComparison.OrdinalIgnoreCase))
+            ? Confirmation.Yes
+            : Confirmation.No;
+    }
+
+    /// <summary>
+    /// Asks <paramref name="question"/> unless <paramref name="yes"/>; anything but a "y" at a
+    /// terminal ends the run with one sentence that says nothing was done and why.
+    /// </summary>
+    /// <param name="nothingDone">What was not done, e.g. "Nothing was deleted".</param>
+    /// <param name="what">What was asked about, e.g. "the purge of 2 messages".</param>
+    public async Task ConfirmOrStopAsync(string question, bool yes, string nothingDone, string what, CancellationToken cancellationToken)
+    {
+        if (yes)
+        {
+            return;
+        }
+
+        var answer = await ConfirmAsync(question, cancellationToken);
+        if (answer == Confirmation.Yes)
+        {
+            return;
+        }
+
+        throw answer switch
+        {
+            Confirmation.NoTerminal => new CliException(
+                $"{nothingDone}, because standard input is not a terminal, so nobody could confirm {what}: pass --yes to do it without a question."),
+            Confirmation.Interrupted => new CliException($"{nothingDone}, because the question about {what} was answered with Ctrl-C."),
+            _ => new CliException($"{nothingDone}, because {what} was not confirmed (answer y, or pass --yes)."),
+        };
     }
 
     /// <summary>
@@ -92,7 +139,7 @@ internal sealed class CliOutput
             });
     }
 
-    private static IAnsiConsole CreateConsole(TextWriter writer, bool isTerminal)
+    private static IAnsiConsole CreateConsole(TextWriter writer, bool isTerminal, int? columns)
     {
         var console = AnsiConsole.Create(new AnsiConsoleSettings
         {
@@ -101,7 +148,11 @@ internal sealed class CliOutput
             Interactive = isTerminal ? InteractionSupport.Detect : InteractionSupport.No,
             Out = new AnsiConsoleOutput(writer),
         });
-        if (!isTerminal)
+        if (columns is { } width)
+        {
+            console.Profile.Width = width;
+        }
+        else if (!isTerminal)
         {
             console.Profile.Width = RedirectedWidth;
         }

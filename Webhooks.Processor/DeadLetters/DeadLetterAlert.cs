@@ -9,4 +9,9 @@ public sealed record DeadLetterAlert(
     string? EventType,
     string ExceptionType,
     string Reason,
-    DateTime FailedAt);
+    DateTime FailedAt,
+    DateTime RecordedAt)
+{
+    /// <summary>Set when the same message was dead-lettered before: this failure came after a replay.</summary>
+    public EarlierFailure? Earlier { get; init; }
+}

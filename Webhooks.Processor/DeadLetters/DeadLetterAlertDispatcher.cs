@@ -23,6 +23,11 @@ public sealed partial class DeadLetterAlertDispatcher(
     // One post names at most this many; a larger burst goes out over the next rounds, a post each.
     private const int MaxAlertsPerPost = 5000;
 
+    // The CLI records a replay once its copies are confirmed, and a copy can fail again before that
+    // row is written: a second failure with no recorded replay waits this long for it, so that the
+    // alert can say who replayed it and when.
+    private static readonly TimeSpan ReplayRecordGrace = TimeSpan.FromSeconds(30);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(options.Value.DispatchInterval, timeProvider);
@@ -58,7 +63,10 @@ public sealed partial class DeadLetterAlertDispatcher(
             return 0;
         }
 
-        var due = await DeadLetterAlertsTable.DueAsync(connection, transaction, queue, MaxAlertsPerPost, cancellationToken);
+        var recordedBefore = timeProvider.GetUtcNow().UtcDateTime - ReplayRecordGrace;
+        var due = (await DeadLetterAlertsTable.DueAsync(connection, transaction, queue, MaxAlertsPerPost, cancellationToken))
+            .Where(a => a.Earlier is not { ReplayedAt: null } || a.RecordedAt <= recordedBefore)
+            .ToList();
         if (due.Count == 0)
         {
             return 0;

@@ -3,6 +3,7 @@ using MassTransit;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Webhooks.Contracts;
+using Webhooks.Infrastructure;
 using Webhooks.Processor.Configuration;
 using Webhooks.Processor.Messaging;
 
@@ -33,7 +34,8 @@ public sealed class PaymentEventFaultConsumer(
             return;
         }
 
-        var reason = exception?.Message ?? "no reason was given";
+        // One line: Npgsql's note that it left the detail out, and blank lines, would break Slack's list.
+        var reason = FailureText.OneLine(exception?.Message) is { Length: > 0 } line ? line : "no reason was given";
 
         await using var connection = await dataSource.OpenConnectionAsync(context.CancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(

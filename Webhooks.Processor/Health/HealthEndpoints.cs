@@ -6,7 +6,10 @@ public static class HealthEndpoints
 {
     public const string ReadyTag = "processor-ready";
 
-    /// <summary>PostgreSQL here; the bus check is MassTransit's own, tagged ready in <c>AddProcessorMessaging</c>.</summary>
+    /// <summary>
+    /// PostgreSQL here; the bus check is MassTransit's own (degraded without its broker, which is not
+    /// ready), tagged ready in <c>AddProcessorMessaging</c>.
+    /// </summary>
     public static IServiceCollection AddProcessorHealthChecks(this IServiceCollection services)
     {
         services.AddHealthChecks().AddCheck<PostgresHealthCheck>("postgres", tags: [ReadyTag]);

@@ -25,6 +25,8 @@ public static class ProcessorMessaging
         services.AddHostedService<QueueTypeCheck>();
         services.AddMassTransit(bus =>
         {
+            // A payment service does not call home: MassTransit's usage report would go to masstransit.io.
+            bus.DisableUsageTelemetry();
             bus.AddConfigureEndpointsCallback((context, _, endpoint) =>
             {
                 var processor = context.GetRequiredService<IOptions<ProcessorOptions>>().Value;

@@ -1,3 +1,4 @@
+using Npgsql;
 using Webhooks.Infrastructure.Batching;
 using Webhooks.Infrastructure.Database;
 
@@ -15,8 +16,9 @@ public static class TransientFailure
     {
         PermanentEventException => false,
         TransientEventException or GroupCommitStoppedException => true,
-        // Npgsql's own transient errors (connection failures, timeouts, serialization failures,
-        // deadlocks, "too many connections"), the server going down, and the network.
+        // Npgsql's own: connection failures, timeouts, serialization failures, deadlocks, "too many connections".
+        NpgsqlException { IsTransient: true } => true,
+        // The server going down or starting up, a failover's "no suitable host", the network.
         _ when DatabaseUnavailable.Is(exception) => true,
         _ => exception.InnerException is { } inner && IsTransient(inner),
     };

@@ -2,6 +2,7 @@ using Dapper;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using RabbitMQ.Client;
+using RabbitMQ.Client.Exceptions;
 using Webhooks.Infrastructure;
 using Webhooks.Infrastructure.Messaging;
 using Webhooks.Processor.Configuration;
@@ -9,67 +10,106 @@ using Webhooks.Processor.StuckOrders;
 
 namespace Webhooks.Processor.Telemetry;
 
-/// <summary>Reads the dead-letter queue's depth and the number of stuck orders every few seconds for the gauges.</summary>
+/// <summary>
+/// Every <c>Metrics__SampleInterval</c>, reads the queues from RabbitMQ and the stuck orders and the
+/// oldest unprocessed event from PostgreSQL for <see cref="BacklogGauges"/>; what cannot be read is
+/// reported as unknown, with the dependency down.
+/// </summary>
 public sealed partial class BacklogSampler(
     NpgsqlDataSource dataSource,
     IOptions<ConnectionStringsOptions> connectionStrings,
     IOptions<ProcessorOptions> processorOptions,
     IOptions<StuckOrdersOptions> stuckOrderOptions,
-    ProcessorTelemetry telemetry,
+    IOptions<MetricsOptions> metricsOptions,
+    OldestUnprocessedEvent oldestUnprocessed,
+    BacklogGauges gauges,
     TimeProvider clock,
     ILogger<BacklogSampler> logger) : BackgroundService
 {
-    private static readonly TimeSpan Interval = TimeSpan.FromSeconds(15);
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(Interval, clock);
-        do
+        using var timer = new PeriodicTimer(metricsOptions.Value.SampleInterval, clock);
+        try
         {
-            telemetry.Sampled(await DeadLetterDepthAsync(stoppingToken), await StuckOrdersAsync(stoppingToken));
+            do
+            {
+                await SampleBrokerAsync(stoppingToken);
+                await SampleDatabaseAsync(stoppingToken);
+            }
+            while (await timer.WaitForNextTickAsync(stoppingToken));
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping.
+        }
     }
 
-    private async Task<long?> StuckOrdersAsync(CancellationToken cancellationToken)
+    private async Task SampleDatabaseAsync(CancellationToken cancellationToken)
     {
         try
         {
             await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-            return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            var stuck = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
                 "SELECT count(*) FROM orders WHERE status = 'pending' AND pending_since < @before",
                 new { before = (clock.GetUtcNow() - stuckOrderOptions.Value.PendingThreshold).UtcDateTime },
                 cancellationToken: cancellationToken));
+            gauges.DatabaseSampled(up: true, stuck, await oldestUnprocessed.AgeAsync(connection, cancellationToken));
         }
-        catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
+        catch (Exception ex) when (ex is NpgsqlException or TimeoutException or InvalidOperationException && !cancellationToken.IsCancellationRequested)
         {
-            LogSampleFailed("stuck orders", ex.Message);
-            return null;
+            gauges.DatabaseSampled(up: false, null, null);
+            LogSampleFailed("PostgreSQL", ex.Message);
         }
     }
 
-    private async Task<long?> DeadLetterDepthAsync(CancellationToken cancellationToken)
+    private async Task SampleBrokerAsync(CancellationToken cancellationToken)
     {
+        IConnection connection;
         try
         {
             var address = RabbitMqAddress.Parse(connectionStrings.Value.RabbitMq);
-            await using var connection = await address.ConnectAsync("webhooks-processor backlog", cancellationToken);
-            await using var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken);
-            var queue = await channel.QueueDeclarePassiveAsync(processorOptions.Value.ErrorQueueName, cancellationToken);
-            return queue.MessageCount;
+            connection = await address.ConnectAsync("webhooks-processor metrics", cancellationToken);
         }
-        catch (RabbitMQ.Client.Exceptions.OperationInterruptedException)
+        catch (Exception ex) when (ex is BrokerUnreachableException or IOException or TimeoutException && !cancellationToken.IsCancellationRequested)
         {
-            // No error queue yet: nothing has ever been dead-lettered.
-            return 0;
+            gauges.BrokerSampled(up: false, null, null);
+            LogSampleFailed("RabbitMQ", ex.Message);
+            return;
         }
-        catch (Exception ex) when (ex is RabbitMQ.Client.Exceptions.BrokerUnreachableException or IOException or TimeoutException)
+
+        await using (connection)
         {
-            LogSampleFailed("dead-letter depth", ex.Message);
+            try
+            {
+                var events = await DepthAsync(connection, processorOptions.Value.QueueName, cancellationToken);
+                // MassTransit declares the dead-letter queue with the first dead letter: none yet is 0.
+                var deadLetters = await DepthAsync(connection, processorOptions.Value.ErrorQueueName, cancellationToken) ?? 0;
+                gauges.BrokerSampled(up: true, events, deadLetters);
+            }
+            catch (Exception ex) when (ex is OperationInterruptedException or AlreadyClosedException or IOException or TimeoutException
+                && !cancellationToken.IsCancellationRequested)
+            {
+                gauges.BrokerSampled(up: false, null, null);
+                LogSampleFailed("RabbitMQ", ex.Message);
+            }
+        }
+    }
+
+    /// <summary>Messages ready in <paramref name="queue"/>; null when it does not exist.</summary>
+    private static async Task<long?> DepthAsync(IConnection connection, string queue, CancellationToken cancellationToken)
+    {
+        // A passive declare of a missing queue closes its channel: a channel per queue.
+        await using var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken);
+        try
+        {
+            return (await channel.QueueDeclarePassiveAsync(queue, cancellationToken)).MessageCount;
+        }
+        catch (OperationInterruptedException ex) when (ex.ShutdownReason?.ReplyCode == Constants.NotFound)
+        {
             return null;
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Could not sample the {Metric}: {Reason}")]
-    private partial void LogSampleFailed(string metric, string reason);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Could not sample {Source} for the metrics: {Reason}")]
+    private partial void LogSampleFailed(string source, string reason);
 }

@@ -6,7 +6,8 @@ namespace Webhooks.Processor.Telemetry;
 
 /// <summary>
 /// The processor's spans and metrics (source and meter <c>Webhooks.Processor</c>): events processed by
-/// outcome, the time from receipt to order update, the events per commit, the dead-letter depth and the stuck orders.
+/// outcome, the time from receipt to order update, the events per commit. The sampled gauges (queues,
+/// dependencies, stuck orders, the oldest unprocessed event) are <see cref="BacklogGauges"/>.
 /// </summary>
 public sealed class ProcessorTelemetry : IDisposable
 {
@@ -24,8 +25,6 @@ public sealed class ProcessorTelemetry : IDisposable
     private readonly Counter<long> _processed;
     private readonly Histogram<double> _lag;
     private readonly Histogram<int> _batchSize;
-    private long _deadLetterDepth;
-    private long _stuckOrders;
 
     public ProcessorTelemetry(IMeterFactory meterFactory)
     {
@@ -33,8 +32,6 @@ public sealed class ProcessorTelemetry : IDisposable
         _processed = _meter.CreateCounter<long>("webhooks.events.processed", "{event}", "Events consumed, by outcome (applied, ignored, unchanged, duplicate).");
         _lag = _meter.CreateHistogram("webhooks.processing.lag", "s", "Time from an event's receipt by the receiver to its order update.", advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = LagBuckets });
         _batchSize = _meter.CreateHistogram("webhooks.apply.batch_size", "{event}", "Events applied in one transaction (one commit).", advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = BatchBuckets });
-        _meter.CreateObservableGauge("webhooks.dead_letter.depth", () => Volatile.Read(ref _deadLetterDepth), "{message}", "Messages waiting in the dead-letter queue.");
-        _meter.CreateObservableGauge("webhooks.orders.stuck", () => Volatile.Read(ref _stuckOrders), "{order}", "Orders pending longer than StuckOrders__PendingThreshold.");
     }
 
     public void Processed(EventOutcome outcome, TimeSpan lag)
@@ -45,19 +42,6 @@ public sealed class ProcessorTelemetry : IDisposable
     }
 
     public void Batched(int events) => _batchSize.Record(events);
-
-    public void Sampled(long? deadLetterDepth, long? stuckOrders)
-    {
-        if (deadLetterDepth is { } depth)
-        {
-            Volatile.Write(ref _deadLetterDepth, depth);
-        }
-
-        if (stuckOrders is { } stuck)
-        {
-            Volatile.Write(ref _stuckOrders, stuck);
-        }
-    }
 
     public void Dispose() => _meter.Dispose();
 

@@ -87,7 +87,7 @@ public static partial class WebhookEndpoints
         {
             guard.RecordFailure(remote);
             LogRejected(logger, name, 401, check.Failure!);
-            telemetry.Received(name, ReceiveOutcome.BadSignature, clock.GetElapsedTime(started));
+            telemetry.Received(name, ReceiveOutcome.BadSignature, clock.GetElapsedTime(started), check.Reason);
             return Problem(StatusCodes.Status401Unauthorized, "Signature verification failed", check.Failure!);
         }
 

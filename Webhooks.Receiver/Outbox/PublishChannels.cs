@@ -24,8 +24,12 @@ public sealed partial class PublishChannels(
     private readonly SemaphoreSlim _connecting = new(1, 1);
     private readonly ConcurrentBag<IChannel> _idle = [];
     private IConnection? _connection;
+    private volatile bool _failedToConnect;
 
     public string Exchange => _exchange;
+
+    /// <summary>Whether the outbox's connection is open; null until a publish first needed one.</summary>
+    public bool? IsConnected => _connection is { } connection ? connection.IsOpen : _failedToConnect ? false : null;
 
     /// <summary>Where MassTransit would say these messages were sent.</summary>
     public string DestinationAddress => _address.ExchangeAddress(_exchange);
@@ -82,7 +86,18 @@ public sealed partial class PublishChannels(
                 _connection = null;
             }
 
-            var connection = await _address.ConnectAsync("webhooks-receiver outbox", cancellationToken);
+            IConnection connection;
+            try
+            {
+                connection = await _address.ConnectAsync("webhooks-receiver outbox", cancellationToken);
+                _failedToConnect = false;
+            }
+            catch (Exception) when (!cancellationToken.IsCancellationRequested)
+            {
+                _failedToConnect = true;
+                throw;
+            }
+
             try
             {
                 await using var setup = await connection.CreateChannelAsync(cancellationToken: cancellationToken);

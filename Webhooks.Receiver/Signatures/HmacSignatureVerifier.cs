@@ -31,7 +31,7 @@ public sealed class HmacSignatureVerifier : ISignatureVerifier
         var values = headers[_header];
         if (values.Count == 0 || string.IsNullOrEmpty(values[0]))
         {
-            return SignatureCheck.Invalid($"The {_header} header is missing.");
+            return SignatureCheck.Missing($"The {_header} header is missing.");
         }
 
         if (values.Count > 1)
@@ -67,6 +67,6 @@ public sealed class HmacSignatureVerifier : ISignatureVerifier
 
         return HmacSha256.MatchesAny(candidate[..HmacSha256.Size], expected)
             ? SignatureCheck.Valid()
-            : SignatureCheck.Invalid($"The {_header} signature does not match an active signing secret for this endpoint.");
+            : SignatureCheck.Mismatch($"The {_header} signature does not match an active signing secret for this endpoint.");
     }
 }

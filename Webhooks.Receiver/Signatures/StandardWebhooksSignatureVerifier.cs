@@ -49,7 +49,7 @@ public sealed class StandardWebhooksSignatureVerifier : ISignatureVerifier
             || !TryGetSingle(headers, "webhook-timestamp", "svix-timestamp", out var timestampText, out failure)
             || !TryGetSingle(headers, "webhook-signature", "svix-signature", out var signatures, out failure))
         {
-            return SignatureCheck.Invalid(failure);
+            return failure.EndsWith("is missing.", StringComparison.Ordinal) ? SignatureCheck.Missing(failure) : SignatureCheck.Invalid(failure);
         }
 
         if (id.Length > MaxIdLength)
@@ -122,11 +122,11 @@ public sealed class StandardWebhooksSignatureVerifier : ISignatureVerifier
 
         if (!matched)
         {
-            return SignatureCheck.Invalid("No v1 signature in the webhook-signature header matches an active signing secret for this endpoint.");
+            return SignatureCheck.Mismatch("No v1 signature in the webhook-signature header matches an active signing secret for this endpoint.");
         }
 
         var toleranceFailure = SignedTimestamp.CheckTolerance(timestamp, _clock, _toleranceSeconds);
-        return toleranceFailure is null ? SignatureCheck.Valid(id) : SignatureCheck.Invalid(toleranceFailure);
+        return toleranceFailure is null ? SignatureCheck.Valid(id) : SignatureCheck.Expired(toleranceFailure);
     }
 
     private static bool TryGetSingle(IHeaderDictionary headers, string name, string alias, out string value, [NotNullWhen(false)] out string? failure)

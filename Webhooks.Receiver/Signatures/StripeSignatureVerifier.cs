@@ -30,7 +30,7 @@ public sealed class StripeSignatureVerifier : ISignatureVerifier
         var values = headers[HeaderName];
         if (values.Count == 0 || string.IsNullOrEmpty(values[0]))
         {
-            return SignatureCheck.Invalid("The Stripe-Signature header is missing.");
+            return SignatureCheck.Missing("The Stripe-Signature header is missing.");
         }
 
         if (values.Count > 1)
@@ -109,10 +109,10 @@ public sealed class StripeSignatureVerifier : ISignatureVerifier
 
         if (!matched)
         {
-            return SignatureCheck.Invalid("No v1 signature in the Stripe-Signature header matches an active signing secret for this endpoint.");
+            return SignatureCheck.Mismatch("No v1 signature in the Stripe-Signature header matches an active signing secret for this endpoint.");
         }
 
         var toleranceFailure = SignedTimestamp.CheckTolerance(timestamp.Value, _clock, _toleranceSeconds);
-        return toleranceFailure is null ? SignatureCheck.Valid() : SignatureCheck.Invalid(toleranceFailure);
+        return toleranceFailure is null ? SignatureCheck.Valid() : SignatureCheck.Expired(toleranceFailure);
     }
 }

@@ -6,7 +6,7 @@ namespace Webhooks.Receiver.Telemetry;
 /// <summary>Reads the outbox's size and oldest age every few seconds for the backlog gauges.</summary>
 public sealed partial class OutboxSampler(NpgsqlDataSource dataSource, ReceiverTelemetry telemetry, TimeProvider clock, ILogger<OutboxSampler> logger) : BackgroundService
 {
-    private static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
+    public static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -23,6 +23,7 @@ public sealed partial class OutboxSampler(NpgsqlDataSource dataSource, ReceiverT
             }
             catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
             {
+                telemetry.OutboxSampled(null, null);
                 LogSampleFailed(ex.Message);
             }
         }

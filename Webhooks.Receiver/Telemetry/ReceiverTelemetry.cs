@@ -1,11 +1,15 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using Webhooks.Infrastructure.Telemetry;
+using Webhooks.Receiver.Outbox;
 
 namespace Webhooks.Receiver.Telemetry;
 
 /// <summary>
 /// The receiver's spans and metrics (source and meter <c>Webhooks.Receiver</c>): events received by
-/// provider and outcome, acknowledgement latency, publish lag and the outbox backlog.
+/// provider and outcome (and, for a rejected signature, why), acknowledgement latency, publish lag,
+/// the outbox backlog, and whether PostgreSQL and RabbitMQ answer. A gauge whose source cannot be
+/// read is absent, never its last value.
 /// </summary>
 public sealed class ReceiverTelemetry : IDisposable
 {
@@ -22,24 +26,42 @@ public sealed class ReceiverTelemetry : IDisposable
     private readonly Histogram<double> _ackDuration;
     private readonly Counter<long> _published;
     private readonly Histogram<double> _publishLag;
-    private long _backlog;
-    private double _oldestAgeSeconds;
+    private readonly SampledValue<long> _backlog;
+    private readonly SampledValue<double> _oldestAgeSeconds;
+    private readonly SampledValue<int> _databaseUp;
 
-    public ReceiverTelemetry(IMeterFactory meterFactory)
+    public ReceiverTelemetry(IMeterFactory meterFactory, TimeProvider clock, PublishChannels broker)
     {
+        // A sample lives for three rounds of the outbox sampler: long enough for one slow round.
+        var maxAge = 3 * OutboxSampler.Interval;
+        _backlog = new SampledValue<long>(clock, maxAge);
+        _oldestAgeSeconds = new SampledValue<double>(clock, maxAge);
+        _databaseUp = new SampledValue<int>(clock, maxAge);
         _meter = meterFactory.Create(Name);
         _received = _meter.CreateCounter<long>("webhooks.events.received", "{event}", "Webhook requests by provider and outcome.");
         _ackDuration = _meter.CreateHistogram("webhooks.ack.duration", "s", "Time from the request's start to its answer.", advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = LatencyBuckets });
         _published = _meter.CreateCounter<long>("webhooks.events.published", "{event}", "Stored events the broker confirmed, by path (fast lane or relay).");
         _publishLag = _meter.CreateHistogram("webhooks.publish.lag", "s", "Time from an event's receipt to the broker's confirm of its publish.", advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = LatencyBuckets });
-        _meter.CreateObservableGauge("webhooks.outbox.backlog", () => Volatile.Read(ref _backlog), "{event}", "Stored events not yet confirmed by the broker.");
-        _meter.CreateObservableGauge("webhooks.outbox.oldest_age", () => Volatile.Read(ref _oldestAgeSeconds), "s", "Age of the oldest event not yet confirmed by the broker.");
+        _meter.CreateObservableGauge("webhooks.outbox.backlog", () => _backlog.Measure(), "{event}", "Stored events not yet confirmed by the broker.");
+        _meter.CreateObservableGauge(
+            "webhooks.outbox.oldest_age", () => _oldestAgeSeconds.Measure(), "s", "Age of the oldest event not yet confirmed by the broker.");
+        _meter.CreateObservableGauge(
+            "webhooks.dependency.up",
+            () => _databaseUp.Measure(new KeyValuePair<string, object?>("dependency", "postgres")).Concat(BrokerUp(broker)),
+            "{dependency}",
+            "1 while the dependency answers, 0 while it does not: postgres (the outbox sampler's last query), rabbitmq (the outbox's connection).");
     }
 
     /// <param name="provider">A configured provider name, or <c>unknown</c>: never raw input, which would let callers invent series.</param>
-    public void Received(string provider, string outcome, TimeSpan elapsed)
+    /// <param name="reason">For a rejected signature, one of <see cref="Signatures.SignatureRejection"/>'s values.</param>
+    public void Received(string provider, string outcome, TimeSpan elapsed, string? reason = null)
     {
         var tags = new TagList { { "provider", provider }, { "outcome", outcome } };
+        if (reason is not null)
+        {
+            tags.Add("reason", reason);
+        }
+
         _received.Add(1, tags);
         _ackDuration.Record(elapsed.TotalSeconds, tags);
     }
@@ -51,11 +73,17 @@ public sealed class ReceiverTelemetry : IDisposable
         _publishLag.Record(Math.Max(0, lag.TotalSeconds), tags);
     }
 
-    public void OutboxSampled(long backlog, double oldestAgeSeconds)
+    /// <summary>What the outbox sampler read; nulls when PostgreSQL did not answer.</summary>
+    public void OutboxSampled(long? backlog, double? oldestAgeSeconds)
     {
-        Volatile.Write(ref _backlog, backlog);
-        Volatile.Write(ref _oldestAgeSeconds, oldestAgeSeconds);
+        _backlog.Set(backlog);
+        _oldestAgeSeconds.Set(oldestAgeSeconds);
+        _databaseUp.Set(backlog is null ? 0 : 1);
     }
+
+    /// <summary>The outbox's connection: absent until the first publish has tried one.</summary>
+    private static IEnumerable<Measurement<int>> BrokerUp(PublishChannels broker) =>
+        broker.IsConnected is { } connected ? [new Measurement<int>(connected ? 1 : 0, new KeyValuePair<string, object?>("dependency", "rabbitmq"))] : [];
 
     public void Dispose() => _meter.Dispose();
 }

@@ -90,8 +90,12 @@ public class DlqListTests
     public async Task List_NoDeadLetterQueueYet_IsAnEmptyList()
     {
         await using var schema = CliSchema.Create();
+        var settings = schema.Settings();
+        // The processor's queue exists (the processor declared it); its dead-letter queue does not yet.
+        await CliQueues.FillAsync(settings.QueueName, 0);
 
-        var result = await CliRunner.RunAsync(schema.Settings(), "dlq", "list", "--json");
+        var result = await CliRunner.RunAsync(settings, "dlq", "list", "--json");
+        await CliQueues.DeleteAsync([settings.QueueName], []);
 
         Assert.That(result.ExitCode, Is.Zero, result.ToString());
         Assert.That(result.Json().GetArrayLength(), Is.Zero);

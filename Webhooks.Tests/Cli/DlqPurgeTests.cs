@@ -17,7 +17,9 @@ public class DlqPurgeTests
         var answeredNo = await CliRunner.RunWithInputAsync(settings, "n\n", "dlq", "purge", ids[0]);
 
         Assert.That(noInput.ExitCode, Is.EqualTo(1), noInput.ToString());
-        Assert.That(noInput.Stderr, Does.Contain("Delete 2 messages").And.Contain("Nothing was deleted"), "it showed what it would delete and asked");
+        Assert.That(noInput.Stderr, Does.Contain(ids[1]).And.Contain("Nothing was deleted").And.Contain("not a terminal"),
+            "it showed what it would delete, and asked nobody");
+        Assert.That(answeredNo.Stderr, Does.Contain("Delete 1 message").And.Contain("was not confirmed"), "at a terminal it asked");
         Assert.That(answeredNo.ExitCode, Is.EqualTo(1), answeredNo.ToString());
         Assert.That((await CliQueues.DrainAsync(processor.ErrorQueueName)).Select(m => m.MessageId), Is.EqualTo(ids));
         Assert.That(await schema.AuditAsync(), Is.Empty, "nothing was changed, so nothing is recorded");

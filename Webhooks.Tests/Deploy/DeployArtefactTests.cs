@@ -159,7 +159,7 @@ public partial class DeployArtefactTests
         return [.. stream.Documents];
     }
 
-    private static string RepositoryRoot()
+    internal static string RepositoryRoot()
     {
         var directory = new DirectoryInfo(AppContext.BaseDirectory);
         while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Webhooks.sln")))

@@ -14,6 +14,8 @@ public class StartupValidationTests
     [TestCase("Webhooks__Providers__stripe__ToleranceSeconds", "-5", "Webhooks__Providers__stripe__ToleranceSeconds")]
     [TestCase("Webhooks__Providers__stripe__Secrets__0", "", "Webhooks__Providers__stripe__Secrets__0")]
     [TestCase("Webhooks__MaxBodyBytes", "0", "Webhooks__MaxBodyBytes")]
+    [TestCase("Webhooks__StoreTimeout", "soon", "Webhooks__StoreTimeout 'soon' is not a time span: write it as hh:mm:ss")]
+    [TestCase("Webhooks__MaxBodyBytes", "1MB", "Webhooks__MaxBodyBytes '1MB' is not a whole number")]
     [TestCase("ConnectionStrings__RabbitMq", "http://localhost:5672", "ConnectionStrings__RabbitMq")]
     [TestCase("ConnectionStrings__RabbitMq", "amqp://guest:guest@127.0.0.1:5672/,amqp://guest:other@127.0.0.1:5673/", "ConnectionStrings__RabbitMq")]
     [TestCase("ConnectionStrings__RabbitMq", "amqp://guest:guest@127.0.0.1:5672/,", "ConnectionStrings__RabbitMq")]

@@ -48,7 +48,9 @@ public static class CliQueues
     });
 
     /// <summary>Publishes plain messages straight to a queue (declared if need be), each with a message id; returns the ids.</summary>
-    public static Task<List<string>> FillAsync(string queue, int count, IDictionary<string, object?>? arguments = null, IDictionary<string, object?>? headers = null) =>
+    /// <param name="body">Every message's body; by default a small JSON object of its own.</param>
+    public static Task<List<string>> FillAsync(
+        string queue, int count, IDictionary<string, object?>? arguments = null, IDictionary<string, object?>? headers = null, string? body = null) =>
         BoundQueue.WithChannelAsync(async channel =>
         {
             await channel.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false, arguments: arguments);
@@ -63,7 +65,7 @@ public static class CliQueues
                     ContentType = "application/json",
                     Headers = headers is null ? null : new Dictionary<string, object?>(headers),
                 };
-                await channel.BasicPublishAsync("", queue, mandatory: false, properties, Encoding.UTF8.GetBytes($"{{\"n\":{i}}}"));
+                await channel.BasicPublishAsync("", queue, mandatory: false, properties, Encoding.UTF8.GetBytes(body ?? $"{{\"n\":{i}}}"));
                 ids.Add(id);
             }
 

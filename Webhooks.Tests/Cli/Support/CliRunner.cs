@@ -7,7 +7,10 @@ public static class CliRunner
 {
     public static Task<CliResult> RunAsync(CliSettings settings, params string[] args) => RunWithInputAsync(settings, input: null, args);
 
-    /// <summary>Runs with <paramref name="input"/> as standard input; null is an empty input, as in a script.</summary>
+    /// <summary>
+    /// Runs with <paramref name="input"/> typed at a terminal; null is a script's empty standard input,
+    /// which is no terminal. (The real process's terminal and pipes: <see cref="CliProcess"/> and <see cref="CliTerminal"/>.)
+    /// </summary>
     public static Task<CliResult> RunWithInputAsync(CliSettings settings, string? input, params string[] args) => RunCoreAsync(settings, input, null, args);
 
     /// <summary>Runs with the CLI's HTTP requests (<c>simulate</c>) going through <paramref name="handler"/>, e.g. an in-memory receiver's.</summary>
@@ -23,6 +26,7 @@ public static class CliRunner
             Out = stdout,
             Error = stderr,
             In = stdin,
+            InIsTerminal = input is not null,
             Settings = settings.ToConfiguration(),
             HttpHandler = handler,
         };

@@ -49,6 +49,7 @@ public sealed class FlakyProcessor : IAsyncDisposable
         services.AddSingleton(state);
         services.AddMassTransit(bus =>
         {
+            bus.DisableUsageTelemetry();
             bus.AddConsumer<FlakyConsumer>().Endpoint(endpoint =>
             {
                 endpoint.Name = queue;
