@@ -154,5 +154,7 @@ public sealed class GroupCommitter<TItem, TResult> : IDisposable
         }
     }
 
-    public void Dispose() => _stopping.Dispose();
+    // Cancels the loops' token rather than disposing it: a host that failed to start may dispose its
+    // services before it stops them, and a source without a timer holds nothing that must be released.
+    public void Dispose() => _stopping.Cancel();
 }
