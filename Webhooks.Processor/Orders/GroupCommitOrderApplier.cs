@@ -2,6 +2,7 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Webhooks.Processor.Configuration;
+using Webhooks.Processor.Disputes;
 using Webhooks.Processor.Telemetry;
 
 namespace Webhooks.Processor.Orders;
@@ -12,6 +13,7 @@ namespace Webhooks.Processor.Orders;
 /// <see cref="OrderBatch"/>, so concurrent messages share one commit. Each caller hears its own
 /// outcome only after the commit returned: its result, its own event's failure, or the batch's.
 /// A caller cancelled while its event still waits is not applied; once taken, the outcome stands.
+/// A batch that recorded a dispute alert wakes the <see cref="DisputeAlertSignal"/> once it committed.
 /// </summary>
 public sealed partial class GroupCommitOrderApplier : IHostedService, IOrderEventApplier
 {
@@ -20,6 +22,7 @@ public sealed partial class GroupCommitOrderApplier : IHostedService, IOrderEven
     private readonly ProcessorOptions _options;
     private readonly ProcessorTelemetry _telemetry;
     private readonly TimeProvider _clock;
+    private readonly DisputeAlertSignal _disputeAlerts;
     private readonly ILogger<GroupCommitOrderApplier> _logger;
     private Task? _loop;
 
@@ -28,6 +31,7 @@ public sealed partial class GroupCommitOrderApplier : IHostedService, IOrderEven
         IOptions<ProcessorOptions> options,
         ProcessorTelemetry telemetry,
         TimeProvider clock,
+        DisputeAlertSignal disputeAlerts,
         ILogger<GroupCommitOrderApplier> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -35,6 +39,7 @@ public sealed partial class GroupCommitOrderApplier : IHostedService, IOrderEven
         _options = options.Value;
         _telemetry = telemetry;
         _clock = clock;
+        _disputeAlerts = disputeAlerts;
         _logger = logger;
     }
 
@@ -108,9 +113,10 @@ public sealed partial class GroupCommitOrderApplier : IHostedService, IOrderEven
     private async Task ApplyBatchAsync(List<PendingApply> batch)
     {
         _telemetry.Batched(batch.Count);
+        BatchEffects effects;
         try
         {
-            await OrderBatch.ApplyAsync(_dataSource, batch, _clock.GetUtcNow());
+            effects = await OrderBatch.ApplyAsync(_dataSource, batch, _clock.GetUtcNow());
         }
         catch (Exception ex) // whatever failed, every caller of the batch must hear it and the loop must go on
         {
@@ -121,6 +127,13 @@ public sealed partial class GroupCommitOrderApplier : IHostedService, IOrderEven
             }
 
             return;
+        }
+
+        _telemetry.Lifecycle(effects);
+        if (effects.DisputeAlerts > 0)
+        {
+            // Committed: the dispatcher posts now rather than on its next round.
+            _disputeAlerts.Wake();
         }
 
         foreach (var pending in batch)

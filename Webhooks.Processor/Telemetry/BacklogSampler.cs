@@ -9,7 +9,7 @@ using Webhooks.Processor.StuckOrders;
 
 namespace Webhooks.Processor.Telemetry;
 
-/// <summary>Reads the dead-letter queue's depth and the number of stuck orders every few seconds for the gauges.</summary>
+/// <summary>Reads the dead-letter queue's depth, the number of stuck orders and of waiting events every few seconds for the gauges.</summary>
 public sealed partial class BacklogSampler(
     NpgsqlDataSource dataSource,
     IOptions<ConnectionStringsOptions> connectionStrings,
@@ -27,6 +27,8 @@ public sealed partial class BacklogSampler(
         do
         {
             telemetry.Sampled(await DeadLetterDepthAsync(stoppingToken), await StuckOrdersAsync(stoppingToken));
+            var (waiting, unlinked) = await WaitingEventsAsync(stoppingToken);
+            telemetry.SampledWaiting(waiting, unlinked);
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }
@@ -45,6 +47,24 @@ public sealed partial class BacklogSampler(
         {
             LogSampleFailed("stuck orders", ex.Message);
             return null;
+        }
+    }
+
+    private async Task<(long? Waiting, long? Unlinked)> WaitingEventsAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+            var counts = await connection.QuerySingleAsync<(long Waiting, long Unlinked)>(new CommandDefinition(
+                "SELECT count(*), count(*) FILTER (WHERE waiting_since < @before) FROM waiting_events",
+                new { before = (clock.GetUtcNow() - stuckOrderOptions.Value.PendingThreshold).UtcDateTime },
+                cancellationToken: cancellationToken));
+            return (counts.Waiting, counts.Unlinked);
+        }
+        catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
+        {
+            LogSampleFailed("waiting events", ex.Message);
+            return (null, null);
         }
     }
 
