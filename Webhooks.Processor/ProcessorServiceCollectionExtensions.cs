@@ -51,6 +51,15 @@ public static class ProcessorServiceCollectionExtensions
         return services;
     }
 
+    public static IServiceCollection AddDisputeAlerts(this IServiceCollection services)
+    {
+        services.AddOptions<DisputesOptions>().BindConfiguration(DisputesOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton<DisputeAlertSignal>();
+        services.AddSingleton<DisputeAlertDispatcher>();
+        services.AddHostedService(sp => sp.GetRequiredService<DisputeAlertDispatcher>());
+        return services;
+    }
+
     public static IServiceCollection AddStuckOrderMonitor(this IServiceCollection services)
     {
         services.AddOptions<StuckOrdersOptions>().BindConfiguration(StuckOrdersOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
