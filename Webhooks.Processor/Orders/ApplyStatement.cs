@@ -9,8 +9,8 @@ namespace Webhooks.Processor.Orders;
 /// what each does (the rank decision, in arrival order within the batch), the links it makes, the
 /// events it parks to wait for a link and those a new link releases, its <c>processed_events</c>
 /// record, one upsert per order and per dispute that changes, and the dispute alerts due to Slack.
-/// One row comes back per event, in the batch's order: its outcome and the order's status before and
-/// after it; each row also carries the batch's <see cref="BatchEffects"/>.
+/// One row comes back per event, in the batch's order: its outcome, the order's status before and
+/// after it, and the order it concerned; each row also carries the batch's <see cref="BatchEffects"/>.
 /// </summary>
 /// <remarks>
 /// An event recorded earlier, or a second copy within the batch, is a duplicate and changes nothing.
@@ -82,11 +82,12 @@ internal static class ApplyStatement
             var e = events[row];
             OrderStatus? before = reader.IsDBNull(1) ? null : OrderStatusNames.Parse(reader.GetString(1));
             OrderStatus? after = reader.IsDBNull(2) ? null : OrderStatusNames.Parse(reader.GetString(2));
+            var orderId = reader.IsDBNull(3) ? null : reader.GetString(3);
             if (row == 0)
             {
                 effects = new BatchEffects(
-                    Count(reader, 3), Count(reader, 4), Count(reader, 5), Count(reader, 6),
-                    Count(reader, 7), Count(reader, 8), Count(reader, 9), Count(reader, 10));
+                    Count(reader, 4), Count(reader, 5), Count(reader, 6), Count(reader, 7),
+                    Count(reader, 8), Count(reader, 9), Count(reader, 10), Count(reader, 11));
             }
 
             results[row++] = reader.GetString(0) switch
@@ -94,8 +95,8 @@ internal static class ApplyStatement
                 "duplicate" => new ApplyResult(EventOutcome.Duplicate, null, null),
                 "ignored" => new ApplyResult(EventOutcome.Ignored, null, null),
                 "waiting" => new ApplyResult(EventOutcome.Waiting, null, null),
-                "unchanged" => new ApplyResult(EventOutcome.Unchanged, before, after),
-                "applied" => new ApplyResult(EventOutcome.Applied, before, after),
+                "unchanged" => new ApplyResult(EventOutcome.Unchanged, before, after) { OrderId = orderId },
+                "applied" => new ApplyResult(EventOutcome.Applied, before, after) { OrderId = orderId },
                 var other => throw new InvalidOperationException($"Applying event {e.Provider}/{e.EventId} returned the outcome '{other}'."),
             };
         }

@@ -36,10 +36,11 @@ public class PaymentLifecycleApplierTests
         var calls = batch.Select(e => harness.Applier.ApplyAsync(e, CancellationToken.None)).ToList();
 
         await harness.StartAsync();
-        var outcomes = (await Task.WhenAll(calls)).Select(r => r.Outcome);
+        var results = await Task.WhenAll(calls);
 
         Assert.That(harness.Batches, Is.EqualTo(new[] { 2 }), "one batch");
-        Assert.That(outcomes, Is.All.EqualTo(EventOutcome.Applied));
+        Assert.That(results.Select(r => r.Outcome), Is.All.EqualTo(EventOutcome.Applied));
+        Assert.That(results.Select(r => r.OrderId), Is.All.EqualTo(payment.OrderId), "the dispute's order, found through the link made in the same batch");
         Assert.That(await _db.WaitingCountAsync(), Is.Zero);
         Assert.That((await _db.DisputeAsync(payment.OrderId))?.Status, Is.EqualTo("open"));
         Assert.That(await _db.StatusAsync(payment.OrderId), Is.EqualTo("paid"), "a dispute never changes the order's status");
