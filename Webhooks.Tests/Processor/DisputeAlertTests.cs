@@ -132,6 +132,27 @@ public class DisputeAlertTests
     }
 
     [Test]
+    public async Task TwoProcessorsDispatchingTheSameDueAlertAtOnce_PostItOnce()
+    {
+        _slack.AnswerWith(HttpStatusCode.InternalServerError);
+        await using var one = StartProcessor(dispatchInterval: "01:00:00");
+        await using var two = StartProcessor(dispatchInterval: "01:00:00");
+        var payment = TestPayment.New();
+        await DeliverAsync(one, payment.Intent("payment_intent.succeeded"));
+        await DeliverAsync(one, payment.Dispute("charge.dispute.created", "needs_response"));
+        var tried = await Eventually.TrueAsync(() => Task.FromResult(_slack.Requests.Count(p => p.Names(payment.OrderId)) >= 4), TimeSpan.FromSeconds(20));
+        Assert.That(tried, Is.True, "the alert is due: Slack refused it");
+        _slack.AnswerWith(HttpStatusCode.OK);
+
+        var posted = await Task.WhenAll(
+            one.Get<DisputeAlertDispatcher>().DispatchOnceAsync(CancellationToken.None),
+            two.Get<DisputeAlertDispatcher>().DispatchOnceAsync(CancellationToken.None));
+
+        Assert.That(posted.Sum(), Is.EqualTo(1));
+        Assert.That(_slack.Accepted.Count(p => p.Names(payment.OrderId)), Is.EqualTo(1));
+    }
+
+    [Test]
     public async Task ChargeWhosePaymentIntentIsNeverLinked_IsReportedOnceAfterTheThreshold()
     {
         await using var processor = StartProcessor(dispatchInterval: "01:00:00");
