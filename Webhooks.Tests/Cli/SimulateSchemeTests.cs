@@ -71,7 +71,8 @@ public class SimulateSchemeTests
             -- A charge names no order, only its payment intent (as real Stripe traffic).
             SELECT event_id FROM stored
             WHERE o #>> '{metadata,order_id}' = ANY(@orderIds)
-               OR o ->> 'payment_intent' IN (SELECT o ->> 'id' FROM stored WHERE o ->> 'object' = 'payment_intent' AND o #>> '{metadata,order_id}' = ANY(@orderIds))
+               OR o ->> 'payment_intent' IN (SELECT o ->> 'id' FROM stored
+                                            WHERE o ->> 'object' = 'payment_intent' AND o #>> '{metadata,order_id}' = ANY(@orderIds))
             """,
             new { provider, orderIds = orderIds.ToArray() });
         return ids.AsList();

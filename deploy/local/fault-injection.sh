@@ -286,7 +286,8 @@ SELECT 'orders_wrong',  coalesce(string_agg(s.order_id || ' ' || coalesce(o.stat
 SELECT 'disputes',      count(*) FROM sim_orders WHERE expected_dispute IS NOT NULL;
 SELECT 'disputes_right', count(*) FROM sim_orders s LEFT JOIN order_latest_disputes d USING (order_id)
   WHERE d.status IS NOT DISTINCT FROM s.expected_dispute;
-SELECT 'disputes_wrong', coalesce(string_agg(s.order_id || ' dispute ' || coalesce(d.status, 'none') || '≠' || coalesce(s.expected_dispute, 'none'), ', '), '')
+SELECT 'disputes_wrong',
+  coalesce(string_agg(s.order_id || ' dispute ' || coalesce(d.status, 'none') || '≠' || coalesce(s.expected_dispute, 'none'), ', '), '')
   FROM sim_orders s LEFT JOIN order_latest_disputes d USING (order_id) WHERE d.status IS DISTINCT FROM s.expected_dispute;
 SELECT 'amounts_right', count(*) FROM sim_orders s JOIN orders o USING (order_id)
   WHERE o.amount = s.amount AND o.currency = s.currency AND o.amount_refunded = s.refunded;
