@@ -6,6 +6,7 @@ using Npgsql;
 using Webhooks.Infrastructure;
 using Webhooks.Infrastructure.Database;
 using Webhooks.Processor.Configuration;
+using Webhooks.Processor.Disputes;
 using Webhooks.Processor.Orders;
 using Webhooks.Processor.Telemetry;
 
@@ -31,7 +32,9 @@ internal static class ApplyProbe
             .MigrateAsync(CancellationToken.None);
         using var meters = new MeterFactory();
         using var telemetry = new ProcessorTelemetry(meters);
-        var applier = new GroupCommitOrderApplier(dataSource, Options.Create(new ProcessorOptions()), telemetry, TimeProvider.System, NullLogger<GroupCommitOrderApplier>.Instance);
+        using var disputeAlerts = new DisputeAlertSignal();
+        var applier = new GroupCommitOrderApplier(
+            dataSource, Options.Create(new ProcessorOptions()), telemetry, TimeProvider.System, disputeAlerts, NullLogger<GroupCommitOrderApplier>.Instance);
         await applier.StartAsync(CancellationToken.None);
         var run = DateTime.UtcNow.Ticks.ToString(CultureInfo.InvariantCulture);
         var events = Enumerable.Range(0, count).Select(i => new OrderEvent(

@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Http;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Webhooks.Processor.DeadLetters;
+using Webhooks.Processor.Disputes;
 using Webhooks.Processor.Orders;
 using Webhooks.Processor.Retention;
 using Webhooks.Processor.Slack;
@@ -15,6 +17,7 @@ public static class ProcessorServiceCollectionExtensions
     public static IServiceCollection AddOrderProcessing(this IServiceCollection services)
     {
         // One instance is both the applier the consumer calls and the hosted loop that commits batches.
+        services.TryAddSingleton<DisputeAlertSignal>();
         services.AddSingleton<GroupCommitOrderApplier>();
         services.AddSingleton<IOrderEventApplier>(sp => sp.GetRequiredService<GroupCommitOrderApplier>());
         services.AddHostedService(sp => sp.GetRequiredService<GroupCommitOrderApplier>());
@@ -48,6 +51,15 @@ public static class ProcessorServiceCollectionExtensions
         services.AddOptions<DeadLetterAlertsOptions>().BindConfiguration(DeadLetterAlertsOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<DeadLetterAlertDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<DeadLetterAlertDispatcher>());
+        return services;
+    }
+
+    public static IServiceCollection AddDisputeAlerts(this IServiceCollection services)
+    {
+        services.AddOptions<DisputesOptions>().BindConfiguration(DisputesOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton<DisputeAlertSignal>();
+        services.AddSingleton<DisputeAlertDispatcher>();
+        services.AddHostedService(sp => sp.GetRequiredService<DisputeAlertDispatcher>());
         return services;
     }
 

@@ -18,6 +18,7 @@ builder.Services.AddOrderProcessing();
 builder.Services.AddSlackAlerts();
 builder.Services.AddProcessorMessaging();
 builder.Services.AddDeadLetterAlerts();
+builder.Services.AddDisputeAlerts();
 builder.Services.AddStuckOrderMonitor();
 builder.Services.AddEventRetention();
 builder.Services.AddProcessorHealthChecks();

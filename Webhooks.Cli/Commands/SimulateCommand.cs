@@ -20,6 +20,12 @@ internal static class SimulateCommand
         var duplicates = new Option<double>("--duplicates") { Description = "Probability that an event is sent a second time, later.", DefaultValueFactory = _ => defaults.Duplicates, HelpName = "P" };
         var shuffle = new Option<bool>("--shuffle") { Description = "Send each order's events in a random order (default; --shuffle false: in lifecycle order).", DefaultValueFactory = _ => defaults.Shuffle, Arity = ArgumentArity.ZeroOrOne };
         var lose = new Option<double>("--lose") { Description = "Share of the orders whose success events are never sent: they stay pending, and the stuck-order alert names them.", DefaultValueFactory = _ => defaults.Lose, HelpName = "P" };
+        var disputes = new Option<double>("--disputes")
+        {
+            Description = "Share of the paid orders whose customer opens a dispute (a chargeback): it then stays open, is won or is lost.",
+            DefaultValueFactory = _ => defaults.Disputes,
+            HelpName = "P",
+        };
         var poison = new Option<int>("--poison") { Description = "Also send this many payment events whose data.object is not an object: the processor dead-letters them.", DefaultValueFactory = _ => defaults.Poison, HelpName = "N" };
         var seed = new Option<int?>("--seed") { Description = "Make the same choices again (lifecycles, order, copies, losses); ids are new on every run.", HelpName = "S" };
         var maxRetries = new Option<int>("--max-retries") { Description = "Retries of a delivery answered with a non-2xx or not at all, before giving up.", DefaultValueFactory = _ => defaults.MaxRetries, HelpName = "N" };
@@ -29,10 +35,11 @@ internal static class SimulateCommand
         var command = new Command(
             "simulate",
             "Act as the payment gateway against a running receiver: real-shaped Stripe events built from Stripe's fixtures, signed with the "
-            + "provider's scheme and secret, full order lifecycles (created → succeeded, → failed → succeeded, → succeeded → refunded, "
-            + "→ failed, → canceled) at a chosen rate and concurrency, with a gateway's habits: copies sent twice, events of an order out "
-            + "of order, retries with growing delays on a non-2xx answer, and with --lose success events that never come, so that those "
-            + "orders stay pending and are alerted. Ends with a summary: sent, accepted, duplicates, retried, given up, and the status each "
+            + "provider's scheme and secret, full order lifecycles (created → succeeded, → failed → succeeded, → succeeded → refunded in "
+            + "full or in part, → failed, → canceled) at a chosen rate and concurrency, with a gateway's habits: charges and disputes that "
+            + "name only their payment intent, copies sent twice, events of an order out of order, retries with growing delays on a non-2xx "
+            + "answer, with --disputes chargebacks on paid orders, and with --lose success events that never come, so that those orders stay "
+            + "pending and are alerted. Ends with a summary: sent, accepted, duplicates, retried, given up, and the status and dispute each "
             + "order should end in. Exit 0 when nothing was given up, else 1.")
         {
             url,
@@ -45,6 +52,7 @@ internal static class SimulateCommand
             duplicates,
             shuffle,
             lose,
+            disputes,
             poison,
             seed,
             maxRetries,
@@ -62,6 +70,7 @@ internal static class SimulateCommand
                 Duplicates = parse.GetValue(duplicates),
                 Shuffle = parse.GetValue(shuffle),
                 Lose = parse.GetValue(lose),
+                Disputes = parse.GetValue(disputes),
                 Poison = parse.GetValue(poison),
                 Seed = parse.GetValue(seed),
                 MaxRetries = parse.GetValue(maxRetries),

@@ -1,4 +1,15 @@
 namespace Webhooks.Cli.Simulation;
 
-/// <summary>One order of the run and the status the processor should leave it in, for <c>--json</c>.</summary>
-internal sealed record ExpectedOrder(string OrderId, string Lifecycle, string ExpectedStatus, bool Lost);
+/// <summary>
+/// One order of the run and where the processor should leave it, for <c>--json</c>: its status, its
+/// dispute (null when none), and its amounts in the currency's minor unit.
+/// </summary>
+internal sealed record ExpectedOrder(
+    string OrderId,
+    string Lifecycle,
+    string ExpectedStatus,
+    bool Lost,
+    string? ExpectedDispute,
+    long Amount,
+    string Currency,
+    long ExpectedAmountRefunded);

@@ -6,7 +6,7 @@ namespace Webhooks.Cli.Simulation;
 /// <summary>
 /// <c>--report-file PATH</c>: a machine-readable record of a run, for a harness that checks the
 /// store afterwards: every delivery's event id and how it ended (with each attempt's answer), and
-/// the status each order must end in. The summary is included as <c>--json</c> prints it.
+/// the status, dispute and amounts each order must end in. The summary is included as <c>--json</c> prints it.
 /// </summary>
 internal static class SimulationRecord
 {
@@ -37,6 +37,10 @@ internal static class SimulationRecord
                 orderId = o.OrderId,
                 lifecycle = o.Lifecycle.Name,
                 expectedStatus = o.ExpectedStatus,
+                expectedDispute = o.ExpectedDispute,
+                amount = o.Payment.Amount,
+                currency = o.Payment.Currency,
+                expectedAmountRefunded = o.ExpectedAmountRefunded,
                 lost = o.Lost,
                 eventIds = run.Results.Where(r => r.Delivery.OrderId == o.OrderId && !r.Delivery.IsDuplicate).Select(r => r.Delivery.EventId),
             }),

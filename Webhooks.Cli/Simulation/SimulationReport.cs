@@ -53,6 +53,23 @@ internal static class SimulationReport
 
         output.Console.Write(statuses);
 
+        var disputed = orders.Where(o => o.Dispute is not null).ToList();
+        if (disputed.Count > 0)
+        {
+            var disputes = Cells.Table("Expected dispute", "Orders", "Events");
+            disputes.Columns[1].RightAligned();
+            foreach (var story in DisputeStory.All)
+            {
+                var these = disputed.Count(o => o.Dispute == story);
+                if (these > 0)
+                {
+                    disputes.AddRow(Cells.Of(story.Outcome), Cells.Of(these), Cells.Of(string.Join(" → ", story.Steps)));
+                }
+            }
+
+            output.Console.Write(disputes);
+        }
+
         if (summary.PendingOrderIds.Count > 0)
         {
             var shown = summary.PendingOrderIds.Take(MaxOrderIdsShown);
@@ -60,7 +77,7 @@ internal static class SimulationReport
             output.Line($"Left pending by --lose: {string.Join(", ", shown)}{more}.");
         }
 
-        output.Line("Compare with: ./webhooks orders stuck --older-than 0s (the pending orders), and the orders table for the rest.");
+        output.Line("Compare with: ./webhooks orders stuck --older-than 0s (the pending orders), and the orders and disputes tables for the rest.");
     }
 
     private static void Row(Table table, string name, int count, string meaning) =>

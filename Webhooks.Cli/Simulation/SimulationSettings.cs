@@ -21,6 +21,9 @@ internal sealed record SimulationSettings
 
     public double Lose { get; init; }
 
+    /// <summary>Share of the paid orders whose customer opens a dispute (then still open, won or lost).</summary>
+    public double Disputes { get; init; }
+
     public int Poison { get; init; }
 
     public int? Seed { get; init; }
@@ -41,6 +44,7 @@ internal sealed record SimulationSettings
         Check(Concurrency is >= 1 and <= MaxConcurrency, $"--concurrency must be between 1 and {MaxConcurrency}");
         Check(Duplicates is >= 0 and <= 1, "--duplicates is a probability: between 0 and 1");
         Check(Lose is >= 0 and <= 1, "--lose is a share of the orders: between 0 and 1");
+        Check(Disputes is >= 0 and <= 1, "--disputes is a share of the paid orders: between 0 and 1");
         Check(MaxRetries is >= 0 and <= MaxRetriesLimit, $"--max-retries must be between 0 and {MaxRetriesLimit}");
         Check(RetryDelay <= TimeSpan.FromMinutes(1), "--retry-delay must be at most 1m");
     }

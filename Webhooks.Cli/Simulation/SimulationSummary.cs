@@ -5,13 +5,13 @@ namespace Webhooks.Cli.Simulation;
 /// counts each delivery once however often it was tried (<see cref="Requests"/> counts attempts);
 /// <see cref="Accepted"/> and <see cref="Duplicates"/> are the receiver's final answers;
 /// <see cref="Retried"/> deliveries needed more than one attempt; <see cref="GivenUp"/> never got a 2xx.
-/// Orders: the status each should end in, so that a look at the orders table (or
+/// Orders: the status each should end in, and its dispute, so that a look at the orders table (or
 /// <c>./webhooks orders stuck</c>) can be compared with it.
 /// </summary>
 internal sealed record SimulationSummary
 {
     /// <summary>The statuses in rank order, so that the counts read as the lifecycle does.</summary>
-    public static IReadOnlyList<string> Statuses { get; } = ["pending", "payment_failed", "canceled", "paid", "refunded"];
+    public static IReadOnlyList<string> Statuses { get; } = ["pending", "payment_failed", "canceled", "paid", "partially_refunded", "refunded"];
 
     public required string Url { get; init; }
 
@@ -50,6 +50,9 @@ internal sealed record SimulationSummary
 
     public required IReadOnlyDictionary<string, int> ExpectedStatuses { get; init; }
 
+    /// <summary>How many orders' disputes should end open, won and lost.</summary>
+    public required IReadOnlyDictionary<string, int> ExpectedDisputes { get; init; }
+
     /// <summary>The orders left pending on purpose by <c>--lose</c>: the ones the stuck-order alert should name.</summary>
     public required IReadOnlyList<string> PendingOrderIds { get; init; }
 
@@ -84,10 +87,12 @@ internal sealed record SimulationSummary
             Poison = plan.PoisonEventIds.Count,
             Answers = results.SelectMany(r => r.Answers).GroupBy(a => a.Label).OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count()),
             ExpectedStatuses = Statuses.ToDictionary(s => s, s => plan.Orders.Count(o => o.ExpectedStatus == s)),
+            ExpectedDisputes = DisputeStory.Outcomes.ToDictionary(s => s, s => plan.Orders.Count(o => o.ExpectedDispute == s)),
             PendingOrderIds = [.. plan.Orders.Where(o => o.Lost).Select(o => o.OrderId)],
             PoisonEventIds = plan.PoisonEventIds,
             GivenUpEventIds = [.. results.Where(r => r.Outcome == DeliveryOutcome.GivenUp).Select(r => r.Delivery.EventId).Distinct()],
-            ExpectedOrders = [.. plan.Orders.Select(o => new ExpectedOrder(o.OrderId, o.Lifecycle.Name, o.ExpectedStatus, o.Lost))],
+            ExpectedOrders = [.. plan.Orders.Select(o => new ExpectedOrder(
+                o.OrderId, o.Lifecycle.Name, o.ExpectedStatus, o.Lost, o.ExpectedDispute, o.Payment.Amount, o.Payment.Currency, o.ExpectedAmountRefunded))],
             ElapsedSeconds = Math.Round(run.Elapsed.TotalSeconds, 3),
         };
     }

@@ -7,25 +7,21 @@ namespace Webhooks.Cli.Simulation;
 /// Real-shaped Stripe events: the fixture envelope with a fresh <c>id</c>, the <c>type</c> and
 /// <c>created</c> set and <c>data.object</c> replaced by the fixture object of that type, changed only
 /// where the event says something (status, amounts, ids, <c>metadata.order_id</c>). Every other field
-/// of the fixtures, nulls included, is kept: the receiver and processor must cope with all of it.
+/// of the fixtures, nulls included, is kept: the receiver and processor must cope with all of it. As
+/// in real traffic, only the payment intent and the checkout session carry the order's id: a charge
+/// created by a payment intent does not inherit its metadata, and a dispute never has it; both name
+/// their <c>payment_intent</c>.
 /// </summary>
 internal sealed class StripeEventFactory(TimeProvider timeProvider, string? idField)
 {
-    public const string Created = "payment_intent.created";
-    public const string Succeeded = "payment_intent.succeeded";
-    public const string Failed = "payment_intent.payment_failed";
-    public const string Canceled = "payment_intent.canceled";
-    public const string ChargeSucceeded = "charge.succeeded";
-    public const string ChargeRefunded = "charge.refunded";
-    public const string CheckoutCompleted = "checkout.session.completed";
+    // How long a customer's bank gives the shop to answer a dispute, roughly.
+    private static readonly TimeSpan EvidenceWindow = TimeSpan.FromDays(10);
 
-    /// <summary>The types whose loss leaves an order pending: the ones that say the money is there.</summary>
-    public static IReadOnlySet<string> SuccessTypes { get; } = new HashSet<string>(StringComparer.Ordinal) { Succeeded, ChargeSucceeded, CheckoutCompleted };
-
-    public byte[] Build(string eventId, string type, SimulatedPayment payment) => Envelope(eventId, type, ObjectFor(type, payment));
+    public byte[] Build(string eventId, SimulatedStep step, SimulatedPayment payment) => Envelope(eventId, step.Type, ObjectFor(step, payment));
 
     /// <summary>An event of a type the processor acts on whose <c>data.object</c> is not an object: it cannot be read, so it is dead-lettered.</summary>
-    public byte[] Poison(string eventId) => Envelope(eventId, Succeeded, JsonValue.Create("simulated poison: data.object is not an object"));
+    public byte[] Poison(string eventId) =>
+        Envelope(eventId, SimulatedSteps.Succeeded.Type, JsonValue.Create("simulated poison: data.object is not an object"));
 
     private byte[] Envelope(string eventId, string type, JsonNode? dataObject)
     {
@@ -43,16 +39,18 @@ internal sealed class StripeEventFactory(TimeProvider timeProvider, string? idFi
         return Encoding.UTF8.GetBytes(envelope.ToJsonString());
     }
 
-    private JsonObject ObjectFor(string type, SimulatedPayment payment) => type switch
+    private JsonObject ObjectFor(SimulatedStep step, SimulatedPayment payment) => step switch
     {
-        Created => PaymentIntent(payment, "requires_payment_method", received: 0),
-        Succeeded => Succeed(PaymentIntent(payment, "succeeded", received: payment.Amount), payment),
-        Failed => Decline(PaymentIntent(payment, "requires_payment_method", received: 0)),
-        Canceled => Cancel(PaymentIntent(payment, "canceled", received: 0)),
-        ChargeSucceeded => Charge(payment, refunded: false),
-        ChargeRefunded => Charge(payment, refunded: true),
-        CheckoutCompleted => CheckoutSession(payment),
-        _ => throw new ArgumentOutOfRangeException(nameof(type), type, "The simulator does not build this event type."),
+        _ when step == SimulatedSteps.Created => PaymentIntent(payment, "requires_payment_method", received: 0),
+        _ when step == SimulatedSteps.Succeeded => Succeed(PaymentIntent(payment, "succeeded", received: payment.Amount), payment),
+        _ when step == SimulatedSteps.Failed => Decline(PaymentIntent(payment, "requires_payment_method", received: 0)),
+        _ when step == SimulatedSteps.Canceled => Cancel(PaymentIntent(payment, "canceled", received: 0)),
+        _ when step == SimulatedSteps.ChargeSucceeded => Charge(payment, refunded: 0),
+        _ when step == SimulatedSteps.PartialRefund => Charge(payment, refunded: payment.PartialRefund),
+        _ when step == SimulatedSteps.FullRefund => Charge(payment, refunded: payment.Amount),
+        _ when step == SimulatedSteps.CheckoutCompleted => CheckoutSession(payment),
+        { Type: var type } when type.StartsWith("charge.dispute.", StringComparison.Ordinal) => Dispute(payment, step.Variant),
+        _ => throw new ArgumentOutOfRangeException(nameof(step), step, "The simulator does not build this event."),
     };
 
     private JsonObject PaymentIntent(SimulatedPayment payment, string status, long received)
@@ -61,6 +59,7 @@ internal sealed class StripeEventFactory(TimeProvider timeProvider, string? idFi
         intent["id"] = payment.PaymentIntentId;
         intent["amount"] = payment.Amount;
         intent["amount_received"] = received;
+        intent["currency"] = payment.Currency;
         intent["created"] = Now();
         intent["status"] = status;
         intent["client_secret"] = $"{payment.PaymentIntentId}_secret_simulated";
@@ -98,25 +97,27 @@ internal sealed class StripeEventFactory(TimeProvider timeProvider, string? idFi
         return intent;
     }
 
-    private JsonObject Charge(SimulatedPayment payment, bool refunded)
+    /// <summary>The payment's charge, with <paramref name="refunded"/> of it given back so far.</summary>
+    private JsonObject Charge(SimulatedPayment payment, long refunded)
     {
         var charge = StripeFixtures.Charge();
         charge["id"] = payment.ChargeId;
         charge["amount"] = payment.Amount;
         charge["amount_captured"] = payment.Amount;
+        charge["currency"] = payment.Currency;
         charge["captured"] = true;
         charge["paid"] = true;
         charge["status"] = "succeeded";
         charge["created"] = Now();
         charge["payment_intent"] = payment.PaymentIntentId;
-        charge["metadata"] = Metadata(payment);
-        charge["refunded"] = refunded;
-        charge["amount_refunded"] = refunded ? payment.Amount : 0;
-        if (refunded)
+        charge["refunded"] = refunded >= payment.Amount;
+        charge["amount_refunded"] = refunded;
+        if (refunded > 0)
         {
             var refund = StripeFixtures.Refund();
             refund["id"] = payment.RefundId;
-            refund["amount"] = payment.Amount;
+            refund["amount"] = refunded;
+            refund["currency"] = payment.Currency;
             refund["charge"] = payment.ChargeId;
             refund["payment_intent"] = payment.PaymentIntentId;
             refund["created"] = Now();
@@ -133,13 +134,34 @@ internal sealed class StripeEventFactory(TimeProvider timeProvider, string? idFi
         return charge;
     }
 
+    /// <summary>The payment's dispute with the gateway's <paramref name="status"/>; no order metadata, as a real one.</summary>
+    private JsonObject Dispute(SimulatedPayment payment, string status)
+    {
+        var dispute = StripeFixtures.Dispute();
+        var opened = timeProvider.GetUtcNow();
+        dispute["id"] = payment.DisputeId;
+        dispute["amount"] = payment.Amount;
+        dispute["currency"] = payment.Currency;
+        dispute["charge"] = payment.ChargeId;
+        dispute["payment_intent"] = payment.PaymentIntentId;
+        dispute["created"] = opened.ToUnixTimeSeconds();
+        dispute["reason"] = "fraudulent";
+        dispute["status"] = status;
+        dispute["is_charge_refundable"] = false;
+        var evidence = dispute["evidence_details"]!.AsObject();
+        evidence["due_by"] = (opened + EvidenceWindow).ToUnixTimeSeconds();
+        evidence["has_evidence"] = status is not "needs_response";
+        evidence["submission_count"] = status is "needs_response" ? 0 : 1;
+        return dispute;
+    }
+
     private JsonObject CheckoutSession(SimulatedPayment payment)
     {
         var session = StripeFixtures.CheckoutSession();
         session["id"] = payment.CheckoutSessionId;
         session["amount_subtotal"] = payment.Amount;
         session["amount_total"] = payment.Amount;
-        session["currency"] = "usd";
+        session["currency"] = payment.Currency;
         session["created"] = Now();
         session["status"] = "complete";
         session["payment_status"] = "paid";

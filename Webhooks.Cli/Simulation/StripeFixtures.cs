@@ -20,6 +20,8 @@ internal static class StripeFixtures
 
     public static JsonObject Refund() => Copy("refund");
 
+    public static JsonObject Dispute() => Copy("dispute");
+
     private static JsonObject Copy(string name) => Loaded.Value[name].DeepClone().AsObject();
 
     private static Dictionary<string, JsonObject> Load()
@@ -27,7 +29,7 @@ internal static class StripeFixtures
         const string prefix = "Webhooks.Cli.Simulation.Fixtures.";
         var assembly = typeof(StripeFixtures).Assembly;
         var fixtures = new Dictionary<string, JsonObject>(StringComparer.Ordinal);
-        foreach (var name in new[] { "event", "payment_intent", "charge", "checkout_session", "refund" })
+        foreach (var name in new[] { "event", "payment_intent", "charge", "checkout_session", "refund", "dispute" })
         {
             using var stream = assembly.GetManifestResourceStream($"{prefix}{name}.json")
                 ?? throw new InvalidOperationException($"The CLI was built without its fixture {name}.json.");

@@ -10,6 +10,14 @@ namespace Webhooks.Processor.Database;
 /// </summary>
 internal static class TransactionLock
 {
+    /// <summary>Waits for the lock: for a job that must run now (woken), after the one holding it.</summary>
+    public static Task TakeAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string job, CancellationToken cancellationToken) =>
+        connection.ExecuteAsync(new CommandDefinition(
+            "SELECT pg_advisory_xact_lock(hashtext('webhooks:' || @job || ':' || current_schema()))",
+            new { job },
+            transaction,
+            cancellationToken: cancellationToken));
+
     public static Task<bool> TryTakeAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string job, CancellationToken cancellationToken) =>
         connection.ExecuteScalarAsync<bool>(new CommandDefinition(
             "SELECT pg_try_advisory_xact_lock(hashtext('webhooks:' || @job || ':' || current_schema()))",

@@ -43,6 +43,7 @@ public sealed partial class PaymentEventReceivedConsumer(
         }
 
         activity?.SetTag("webhooks.outcome", result.Outcome.ToString());
+        activity?.SetTag("webhooks.order_id", result.OrderId ?? orderEvent.OrderId);
         telemetry.Processed(result.Outcome, clock.GetUtcNow() - context.Message.ReceivedAt);
 
         var retries = context.GetRetryAttempt();
@@ -54,13 +55,16 @@ public sealed partial class PaymentEventReceivedConsumer(
         switch (result.Outcome)
         {
             case EventOutcome.Applied:
-                LogApplied(orderEvent.Provider, orderEvent.EventId, orderEvent.EventType, orderEvent.OrderId, result.Before, result.After);
+                LogApplied(orderEvent.Provider, orderEvent.EventId, orderEvent.EventType, result.OrderId, result.Before, result.After);
+                break;
+            case EventOutcome.Waiting:
+                LogWaiting(orderEvent.Provider, orderEvent.EventId, orderEvent.EventType, orderEvent.PaymentIntentId);
                 break;
             case EventOutcome.Ignored:
                 LogIgnored(orderEvent.Provider, orderEvent.EventId, orderEvent.EventType, orderEvent.IgnoredReason);
                 break;
             default:
-                LogNoChange(orderEvent.Provider, orderEvent.EventId, orderEvent.OrderId, result.Outcome);
+                LogNoChange(orderEvent.Provider, orderEvent.EventId, result.OrderId ?? orderEvent.OrderId, result.Outcome);
                 break;
         }
     }
@@ -68,6 +72,9 @@ public sealed partial class PaymentEventReceivedConsumer(
     // Debug, like the other per-event lines: at thousands of events a second the metrics count them.
     [LoggerMessage(Level = LogLevel.Debug, Message = "Event {Provider}/{EventId} ({EventType}) moved order {OrderId} from {Before} to {After}")]
     private partial void LogApplied(string provider, string eventId, string? eventType, string? orderId, OrderStatus? before, OrderStatus? after);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Event {Provider}/{EventId} ({EventType}) waits for payment intent {PaymentIntentId} to be linked")]
+    private partial void LogWaiting(string provider, string eventId, string? eventType, string? paymentIntentId);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Event {Provider}/{EventId} ({EventType}) ignored: {Reason}")]
     private partial void LogIgnored(string provider, string eventId, string? eventType, string? reason);

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using Webhooks.Infrastructure.Batching;
 using Webhooks.Processor.Configuration;
+using Webhooks.Processor.Disputes;
 using Webhooks.Processor.Telemetry;
 
 namespace Webhooks.Processor.Orders;
@@ -12,6 +13,7 @@ namespace Webhooks.Processor.Orders;
 /// <see cref="OrderBatch"/>, so concurrent messages share one commit. A caller cancelled while its
 /// event still waits is not applied; once taken, the outcome stands. After the stop, events are
 /// refused with <see cref="GroupCommitStoppedException"/>, which the consumer treats as transient.
+/// A batch that recorded a dispute alert wakes the <see cref="DisputeAlertSignal"/> once it committed.
 /// </summary>
 public sealed partial class GroupCommitOrderApplier : IHostedService, IOrderEventApplier, IDisposable
 {
@@ -19,6 +21,7 @@ public sealed partial class GroupCommitOrderApplier : IHostedService, IOrderEven
     private readonly NpgsqlDataSource _dataSource;
     private readonly ProcessorTelemetry _telemetry;
     private readonly TimeProvider _clock;
+    private readonly DisputeAlertSignal _disputeAlerts;
     private readonly ILogger<GroupCommitOrderApplier> _logger;
 
     public GroupCommitOrderApplier(
@@ -26,12 +29,14 @@ public sealed partial class GroupCommitOrderApplier : IHostedService, IOrderEven
         IOptions<ProcessorOptions> options,
         ProcessorTelemetry telemetry,
         TimeProvider clock,
+        DisputeAlertSignal disputeAlerts,
         ILogger<GroupCommitOrderApplier> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
         _dataSource = dataSource;
         _telemetry = telemetry;
         _clock = clock;
+        _disputeAlerts = disputeAlerts;
         _logger = logger;
         // Unbounded: the consumer's concurrency limit already bounds how many wait here.
         _committer = new GroupCommitter<OrderEvent, ApplyResult>(new GroupCommitOptions(options.Value.ApplyBatchSize), ApplyBatchAsync);
@@ -58,14 +63,24 @@ public sealed partial class GroupCommitOrderApplier : IHostedService, IOrderEven
     private async Task ApplyBatchAsync(IReadOnlyList<GroupCommitEntry<OrderEvent, ApplyResult>> batch, CancellationToken notUsed)
     {
         _telemetry.Batched(batch.Count);
+        BatchEffects effects;
         try
         {
-            await OrderBatch.ApplyAsync(_dataSource, batch, _clock.GetUtcNow());
+            effects = await OrderBatch.ApplyAsync(_dataSource, batch, _clock.GetUtcNow());
         }
         catch (Exception ex)
         {
             LogBatchFailed(batch.Count(e => !e.IsCompleted), ex.GetType().Name, ex.Message);
+            // A part of a split batch may have committed a dispute alert before this failure.
+            _disputeAlerts.Wake();
             throw;
+        }
+
+        _telemetry.Lifecycle(effects);
+        if (effects.DisputeAlerts > 0)
+        {
+            // Committed: the dispatcher posts now rather than on its next round.
+            _disputeAlerts.Wake();
         }
     }
 

@@ -13,6 +13,7 @@ public static class OrderStatusNames
         OrderStatus.PaymentFailed => "payment_failed",
         OrderStatus.Canceled => "canceled",
         OrderStatus.Paid => "paid",
+        OrderStatus.PartiallyRefunded => "partially_refunded",
         OrderStatus.Refunded => "refunded",
         _ => throw new ArgumentOutOfRangeException(nameof(status), status, "Not an order status."),
     };
@@ -23,6 +24,7 @@ public static class OrderStatusNames
         "payment_failed" => OrderStatus.PaymentFailed,
         "canceled" => OrderStatus.Canceled,
         "paid" => OrderStatus.Paid,
+        "partially_refunded" => OrderStatus.PartiallyRefunded,
         "refunded" => OrderStatus.Refunded,
         _ => throw new InvalidOperationException($"orders.status holds '{value}', which is not an order status."),
     };

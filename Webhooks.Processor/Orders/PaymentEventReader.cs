@@ -6,9 +6,11 @@ using Webhooks.Processor.Messaging;
 namespace Webhooks.Processor.Orders;
 
 /// <summary>
-/// Reads a stored event for its effect on an order, as the contract's table says. Unknown types and
-/// readable objects without an order id are ignored; a type of the table whose <c>data.object</c>
-/// cannot be read is a <see cref="PermanentEventException"/>.
+/// Reads a stored event for its effect on an order, as the contract's table says. An event names its
+/// order by <c>metadata.order_id</c> (a checkout session also by <c>client_reference_id</c>); a charge
+/// or dispute without it names its payment intent, whose order a <c>payment_intent.*</c> event links.
+/// Unknown types and readable objects that name neither are ignored; a type of the table whose
+/// <c>data.object</c> cannot be read is a <see cref="PermanentEventException"/>.
 /// </summary>
 public static class PaymentEventReader
 {
@@ -16,20 +18,27 @@ public static class PaymentEventReader
     public const int MaxOrderIdLength = 200;
 
     private const string CheckoutSessionCompleted = "checkout.session.completed";
+    private const string ChargeRefunded = "charge.refunded";
 
-    private static readonly FrozenDictionary<string, OrderStatus> Effects = new Dictionary<string, OrderStatus>(StringComparer.Ordinal)
+    // How much an event's amount weighs (EffectVersion): a charge is the money that moved; a succeeded
+    // intent is final; the other states of an intent may still change its amount.
+    private const int IntentAmountRank = 1;
+    private const int SucceededAmountRank = 2;
+    private const int ChargeAmountRank = 3;
+
+    private static readonly FrozenDictionary<string, OrderStatus> PaymentIntentEffects = new Dictionary<string, OrderStatus>(StringComparer.Ordinal)
     {
         // Pending is the lowest rank: "created" creates an unknown order and never changes a known one.
         ["payment_intent.created"] = OrderStatus.Pending,
         ["payment_intent.succeeded"] = OrderStatus.Paid,
-        ["charge.succeeded"] = OrderStatus.Paid,
-        [CheckoutSessionCompleted] = OrderStatus.Paid,
         ["payment_intent.payment_failed"] = OrderStatus.PaymentFailed,
         ["payment_intent.canceled"] = OrderStatus.Canceled,
-        ["charge.refunded"] = OrderStatus.Refunded,
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
-    public static IReadOnlyCollection<string> KnownTypes => Effects.Keys;
+    public static IReadOnlyCollection<string> KnownTypes { get; } =
+        [.. PaymentIntentEffects.Keys, "charge.succeeded", ChargeRefunded, CheckoutSessionCompleted, .. DisputeReader.Types];
+
+    private static readonly FrozenSet<string> Known = KnownTypes.ToFrozenSet(StringComparer.Ordinal);
 
     public static OrderEvent Read(PaymentEventReceived message)
     {
@@ -42,7 +51,7 @@ public static class PaymentEventReader
         using var document = message.EventType is null ? Parse(message.Payload) : null;
         var type = message.EventType ?? TypeOf(document!.RootElement);
 
-        if (type is null || !Effects.TryGetValue(type, out var target))
+        if (type is null || !Known.Contains(type))
         {
             return Ignored(message, type, type is null ? "the event has no type" : $"event type '{type}' has no effect on orders");
         }
@@ -50,29 +59,85 @@ public static class PaymentEventReader
         using var parsed = document is null ? Parse(message.Payload) : null;
         var root = (document ?? parsed)!.RootElement;
         var dataObject = DataObjectOf(root, type);
+        // When the gateway made the event: of two snapshots of equal weight, the newer one wins.
+        var madeAt = StripeObject.UnixTime(root, "created") ?? message.ReceivedAt;
 
-        var checkoutSession = type.StartsWith("checkout.session.", StringComparison.Ordinal) || StringProperty(dataObject, "object") == "checkout.session";
+        var checkoutSession = type.StartsWith("checkout.session.", StringComparison.Ordinal) || StripeObject.Text(dataObject, "object") == "checkout.session";
         var orderId = OrderIdOf(dataObject, checkoutSession);
-        if (orderId is null)
-        {
-            return Ignored(message, type, checkoutSession
-                ? "data.object has no order id (metadata.order_id or client_reference_id)"
-                : "data.object has no order id (metadata.order_id)");
-        }
-
-        if (orderId.Length > MaxOrderIdLength)
+        if (orderId is { Length: > MaxOrderIdLength })
         {
             return Ignored(message, type, $"the order id is longer than {MaxOrderIdLength} characters");
         }
 
-        if (type == CheckoutSessionCompleted && StringProperty(dataObject, "payment_status") is var paymentStatus && paymentStatus != "paid")
+        if (PaymentIntentEffects.TryGetValue(type, out var intentTarget))
         {
-            // The table counts a completed checkout as paid only when the money is there; asynchronous
-            // payment methods complete the session first and pay later.
-            return Ignored(message, type, $"checkout.session.completed with payment_status '{paymentStatus ?? "null"}' is not a payment");
+            return orderId is null
+                ? Ignored(message, type, "data.object has no order id (metadata.order_id)")
+                : Effect(message, type, orderId, intentTarget) with
+                {
+                    PaymentIntentId = StripeObject.Id(dataObject, "id"),
+                    LinksPaymentIntent = StripeObject.Id(dataObject, "id") is not null,
+                    Amounts = Amounts(dataObject, type == "payment_intent.succeeded" ? SucceededAmountRank : IntentAmountRank, madeAt, refunded: false),
+                };
         }
 
-        return new OrderEvent(message.Provider, message.EventId, type, message.ReceivedAt, orderId, target, null);
+        if (checkoutSession)
+        {
+            if (orderId is null)
+            {
+                return Ignored(message, type, "data.object has no order id (metadata.order_id or client_reference_id)");
+            }
+
+            // The table counts a completed checkout as paid only when the money is there; asynchronous
+            // payment methods complete the session first and pay later.
+            return StripeObject.Text(dataObject, "payment_status") is var paymentStatus && paymentStatus != "paid"
+                ? Ignored(message, type, $"checkout.session.completed with payment_status '{paymentStatus ?? "null"}' is not a payment")
+                : Effect(message, type, orderId, OrderStatus.Paid);
+        }
+
+        var paymentIntent = StripeObject.Id(dataObject, "payment_intent");
+        if (orderId is null && paymentIntent is null)
+        {
+            return Ignored(message, type, "data.object has no order id (metadata.order_id) and names no payment_intent");
+        }
+
+        if (DisputeReader.Types.Contains(type))
+        {
+            return DisputeReader.Read(dataObject, type, madeAt) is { } dispute
+                ? Effect(message, type, orderId, null) with { PaymentIntentId = paymentIntent, Dispute = dispute }
+                : Ignored(message, type, "the dispute has no id");
+        }
+
+        return Effect(message, type, orderId, type == ChargeRefunded ? RefundStatus(dataObject) : OrderStatus.Paid) with
+        {
+            PaymentIntentId = paymentIntent,
+            Amounts = Amounts(dataObject, ChargeAmountRank, madeAt, refunded: true),
+        };
+    }
+
+    /// <summary>
+    /// The contract: refunded when <c>amount_refunded</c> ≥ <c>amount</c>, else partially refunded. A
+    /// charge without those integers falls back on its <c>refunded</c> flag, and on the event's name.
+    /// </summary>
+    private static OrderStatus RefundStatus(JsonElement charge)
+    {
+        if (StripeObject.Amount(charge, "amount") is { } amount && StripeObject.Amount(charge, "amount_refunded") is { } refunded)
+        {
+            return refunded >= amount ? OrderStatus.Refunded : OrderStatus.PartiallyRefunded;
+        }
+
+        return StripeObject.Flag(charge, "refunded") == false ? OrderStatus.PartiallyRefunded : OrderStatus.Refunded;
+    }
+
+    private static PaymentAmounts? Amounts(JsonElement payment, int rank, DateTimeOffset madeAt, bool refunded)
+    {
+        var amount = StripeObject.Amount(payment, "amount");
+        var currency = StripeObject.Currency(payment, "currency");
+        var amountRefunded = refunded ? StripeObject.Amount(payment, "amount_refunded") : null;
+        var complete = amount is not null && currency is not null;
+        return complete || amountRefunded is not null
+            ? new PaymentAmounts(complete ? amount : null, complete ? currency : null, complete ? EffectVersion.Of(rank, madeAt) : null, amountRefunded)
+            : null;
     }
 
     private static JsonDocument Parse(string payload)
@@ -119,6 +184,9 @@ public static class PaymentEventReader
         element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
     private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
+
+    private static OrderEvent Effect(PaymentEventReceived message, string type, string? orderId, OrderStatus? target) =>
+        new(message.Provider, message.EventId, type, message.ReceivedAt, orderId, target, null);
 
     private static OrderEvent Ignored(PaymentEventReceived message, string? type, string reason) =>
         new(message.Provider, message.EventId, type, message.ReceivedAt, null, null, reason);

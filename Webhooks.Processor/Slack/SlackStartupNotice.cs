@@ -17,6 +17,7 @@ public sealed partial class SlackStartupNotice(IOptions<SlackOptions> options, I
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Slack__WebhookUrl is not set: dead-letter and stuck-order alerts are written to this log only")]
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Slack__WebhookUrl is not set: dead-letter, dispute and stuck-order alerts are written to this log only")]
     private partial void LogNoSlack();
 }

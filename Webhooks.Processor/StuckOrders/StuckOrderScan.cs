@@ -3,5 +3,8 @@ namespace Webhooks.Processor.StuckOrders;
 /// <summary>What one scan did. <see cref="Skipped"/>: another processor held this round's lock.</summary>
 public sealed record StuckOrderScan(bool Skipped, int Alerted, int Escalated, int Cleared, int Undelivered)
 {
+    /// <summary>Events reported for waiting longer than the threshold for their payment intent's order.</summary>
+    public int Unlinked { get; init; }
+
     public static StuckOrderScan SkippedScan { get; } = new(true, 0, 0, 0, 0);
 }

@@ -9,7 +9,8 @@ namespace Webhooks.Processor.StuckOrders;
 /// One scan for stuck orders, under an advisory lock so that of several processors one alerts per
 /// round. Alert state is written in the same transaction, and only for posts Slack took: an
 /// undelivered alert stays due, a delivered one is not repeated (a restart included) until the
-/// escalation interval has passed.
+/// escalation interval has passed. Events waiting longer than the threshold for their payment intent's
+/// order are reported in a post of their own, each once.
 /// </summary>
 public sealed partial class StuckOrderScanner(
     NpgsqlDataSource dataSource,
@@ -63,16 +64,33 @@ public sealed partial class StuckOrderScanner(
             }
         }
 
-        await transaction.CommitAsync(CancellationToken.None);
-        var scan = new StuckOrderScan(false, alerted, escalated, cleared, undelivered);
-        if (due.Count + resolved.Count > 0)
+        var unlinked = await UnlinkedEventsTable.DueAsync(connection, transaction, now - settings.PendingThreshold, MaxOrdersPerScan, cancellationToken);
+        var reported = 0;
+        if (unlinked.Count > 0)
         {
-            LogScan(scan.Alerted, scan.Escalated, scan.Cleared, scan.Undelivered);
+            if (await alerts.PostAsync(UnlinkedEventMessages.Alert(unlinked, now, settings), cancellationToken))
+            {
+                await UnlinkedEventsTable.MarkAlertedAsync(connection, transaction, unlinked, now, CancellationToken.None);
+                reported = unlinked.Count;
+            }
+            else
+            {
+                undelivered += unlinked.Count;
+            }
+        }
+
+        await transaction.CommitAsync(CancellationToken.None);
+        var scan = new StuckOrderScan(false, alerted, escalated, cleared, undelivered) { Unlinked = reported };
+        if (due.Count + resolved.Count + unlinked.Count > 0)
+        {
+            LogScan(scan.Alerted, scan.Escalated, scan.Cleared, scan.Unlinked, scan.Undelivered);
         }
 
         return scan;
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Stuck-order scan: {Alerted} newly stuck, {Escalated} escalated, {Cleared} all-clear, {Undelivered} not delivered (due again next scan)")]
-    private partial void LogScan(int alerted, int escalated, int cleared, int undelivered);
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "Stuck-order scan: {Alerted} newly stuck, {Escalated} escalated, {Cleared} all-clear, {Unlinked} unlinked events, "
+            + "{Undelivered} not delivered (due again next scan)")]
+    private partial void LogScan(int alerted, int escalated, int cleared, int unlinked, int undelivered);
 }

@@ -6,8 +6,8 @@ namespace Webhooks.Processor.Telemetry;
 
 /// <summary>
 /// The gauges an operator watches, from <see cref="BacklogSampler"/>: the depth of the event queue and
-/// of its dead-letter queue, whether RabbitMQ and PostgreSQL answer, the stuck orders, and the age of
-/// the oldest stored event not yet processed. A gauge whose source cannot be read is absent (and
+/// of its dead-letter queue, whether RabbitMQ and PostgreSQL answer, the stuck orders, the events
+/// waiting for their payment intent's order, and the age of the oldest stored event not yet processed. A gauge whose source cannot be read is absent (and
 /// <c>webhooks.dependency.up</c> says which source), never its last value.
 /// </summary>
 public sealed class BacklogGauges
@@ -23,6 +23,8 @@ public sealed class BacklogGauges
     private readonly SampledValue<int> _databaseUp;
     private readonly SampledValue<long> _stuckOrders;
     private readonly SampledValue<double> _oldestUnprocessed;
+    private readonly SampledValue<long> _waiting;
+    private readonly SampledValue<long> _unlinked;
 
     public BacklogGauges(IMeterFactory meterFactory, TimeProvider clock, IOptions<MetricsOptions> options)
     {
@@ -35,6 +37,8 @@ public sealed class BacklogGauges
         _databaseUp = new SampledValue<int>(clock, maxAge);
         _stuckOrders = new SampledValue<long>(clock, maxAge);
         _oldestUnprocessed = new SampledValue<double>(clock, maxAge);
+        _waiting = new SampledValue<long>(clock, maxAge);
+        _unlinked = new SampledValue<long>(clock, maxAge);
 
         // The same meter as ProcessorTelemetry's (the factory hands out one per name).
         var meter = meterFactory.Create(ProcessorTelemetry.Name);
@@ -55,6 +59,13 @@ public sealed class BacklogGauges
             () => _oldestUnprocessed.Measure(),
             "s",
             "Age of the oldest stored event that is neither processed nor dead-lettered (0: none); rises while the processor stalls.");
+        meter.CreateObservableGauge(
+            "webhooks.events.waiting.now", () => _waiting.Measure(), "{event}", "Events waiting for their payment intent's order.");
+        meter.CreateObservableGauge(
+            "webhooks.events.unlinked",
+            () => _unlinked.Measure(),
+            "{event}",
+            "Events waiting longer than StuckOrders__PendingThreshold for their payment intent's order.");
     }
 
     /// <summary>What the broker said; null depths and false when it did not answer.</summary>
@@ -66,10 +77,12 @@ public sealed class BacklogGauges
     }
 
     /// <summary>What PostgreSQL said; nulls for what could not be read (the oldest event also while the first walk of the store is not done).</summary>
-    public void DatabaseSampled(bool up, long? stuckOrders, TimeSpan? oldestUnprocessed)
+    public void DatabaseSampled(bool up, long? stuckOrders, TimeSpan? oldestUnprocessed, long? waiting = null, long? unlinked = null)
     {
         _databaseUp.Set(up ? 1 : 0);
         _stuckOrders.Set(stuckOrders);
         _oldestUnprocessed.Set(oldestUnprocessed?.TotalSeconds);
+        _waiting.Set(waiting);
+        _unlinked.Set(unlinked);
     }
 }

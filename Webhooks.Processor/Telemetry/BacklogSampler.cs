@@ -12,7 +12,8 @@ namespace Webhooks.Processor.Telemetry;
 
 /// <summary>
 /// Every <c>Metrics__SampleInterval</c>, reads the queues from RabbitMQ and the stuck orders and the
-/// oldest unprocessed event from PostgreSQL for <see cref="BacklogGauges"/>; what cannot be read is
+/// oldest unprocessed event and the events waiting for their payment intent's order from PostgreSQL
+/// for <see cref="BacklogGauges"/>; what cannot be read is
 /// reported as unknown, with the dependency down.
 /// </summary>
 public sealed partial class BacklogSampler(
@@ -49,11 +50,15 @@ public sealed partial class BacklogSampler(
         try
         {
             await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-            var stuck = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-                "SELECT count(*) FROM orders WHERE status = 'pending' AND pending_since < @before",
+            var (stuck, waiting, unlinked) = await connection.QuerySingleAsync<(long, long, long)>(new CommandDefinition(
+                """
+                SELECT (SELECT count(*) FROM orders WHERE status = 'pending' AND pending_since < @before),
+                       (SELECT count(*) FROM waiting_events),
+                       (SELECT count(*) FROM waiting_events WHERE waiting_since < @before)
+                """,
                 new { before = (clock.GetUtcNow() - stuckOrderOptions.Value.PendingThreshold).UtcDateTime },
                 cancellationToken: cancellationToken));
-            gauges.DatabaseSampled(up: true, stuck, await oldestUnprocessed.AgeAsync(connection, cancellationToken));
+            gauges.DatabaseSampled(up: true, stuck, await oldestUnprocessed.AgeAsync(connection, cancellationToken), waiting, unlinked);
         }
         catch (Exception ex) when (ex is NpgsqlException or TimeoutException or InvalidOperationException && !cancellationToken.IsCancellationRequested)
         {

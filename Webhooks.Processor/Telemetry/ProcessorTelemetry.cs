@@ -6,8 +6,9 @@ namespace Webhooks.Processor.Telemetry;
 
 /// <summary>
 /// The processor's spans and metrics (source and meter <c>Webhooks.Processor</c>): events processed by
-/// outcome, the time from receipt to order update, the events per commit. The sampled gauges (queues,
-/// dependencies, stuck orders, the oldest unprocessed event) are <see cref="BacklogGauges"/>.
+/// outcome, the time from receipt to order update, the events per commit, and the payment lifecycle:
+/// refunds, disputes opened and closed, events waiting for their payment intent's order. The sampled
+/// gauges (queues, dependencies, stuck orders, waiting events, the oldest unprocessed event) are <see cref="BacklogGauges"/>.
 /// </summary>
 public sealed class ProcessorTelemetry : IDisposable
 {
@@ -25,6 +26,10 @@ public sealed class ProcessorTelemetry : IDisposable
     private readonly Counter<long> _processed;
     private readonly Histogram<double> _lag;
     private readonly Histogram<int> _batchSize;
+    private readonly Counter<long> _refunds;
+    private readonly Counter<long> _disputesOpened;
+    private readonly Counter<long> _disputesClosed;
+    private readonly Counter<long> _waiting;
 
     public ProcessorTelemetry(IMeterFactory meterFactory)
     {
@@ -32,6 +37,11 @@ public sealed class ProcessorTelemetry : IDisposable
         _processed = _meter.CreateCounter<long>("webhooks.events.processed", "{event}", "Events consumed, by outcome (applied, ignored, unchanged, duplicate).");
         _lag = _meter.CreateHistogram("webhooks.processing.lag", "s", "Time from an event's receipt by the receiver to its order update.", advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = LagBuckets });
         _batchSize = _meter.CreateHistogram("webhooks.apply.batch_size", "{event}", "Events applied in one transaction (one commit).", advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = BatchBuckets });
+        _refunds = _meter.CreateCounter<long>("webhooks.refunds", "{refund}", "Refund events applied, by kind (partial, full).");
+        _disputesOpened = _meter.CreateCounter<long>("webhooks.disputes.opened", "{dispute}", "Disputes that became known.");
+        _disputesClosed = _meter.CreateCounter<long>("webhooks.disputes.closed", "{dispute}", "Disputes that closed, by outcome (won, lost).");
+        _waiting = _meter.CreateCounter<long>(
+            "webhooks.events.waiting", "{event}", "Events that began waiting for their payment intent's order, and that were applied after waiting (state).");
     }
 
     public void Processed(EventOutcome outcome, TimeSpan lag)
@@ -43,13 +53,41 @@ public sealed class ProcessorTelemetry : IDisposable
 
     public void Batched(int events) => _batchSize.Record(events);
 
+    public void Lifecycle(BatchEffects effects)
+    {
+        ArgumentNullException.ThrowIfNull(effects);
+        Add(_refunds, effects.PartialRefunds, "kind", "partial");
+        Add(_refunds, effects.FullRefunds, "kind", "full");
+        Add(_disputesOpened, effects.DisputesOpened, null, null);
+        Add(_disputesClosed, effects.DisputesWon, "outcome", "won");
+        Add(_disputesClosed, effects.DisputesLost, "outcome", "lost");
+        Add(_waiting, effects.Parked, "state", "waiting");
+        Add(_waiting, effects.Released, "state", "applied");
+    }
+
     public void Dispose() => _meter.Dispose();
+
+    private static void Add(Counter<long> counter, int count, string? tag, string? value)
+    {
+        if (count > 0)
+        {
+            if (tag is null)
+            {
+                counter.Add(count);
+            }
+            else
+            {
+                counter.Add(count, new KeyValuePair<string, object?>(tag, value));
+            }
+        }
+    }
 
     private static string OutcomeName(EventOutcome outcome) => outcome switch
     {
         EventOutcome.Applied => "applied",
         EventOutcome.Ignored => "ignored",
         EventOutcome.Unchanged => "unchanged",
+        EventOutcome.Waiting => "waiting",
         _ => "duplicate",
     };
 }

@@ -13,8 +13,12 @@ public class SimulateLifecycleTests
 {
     private static readonly string[] SuccessTypes = ["payment_intent.succeeded", "charge.succeeded", "checkout.session.completed"];
 
+    // A seed whose 40 orders end in every status but pending, with disputes open, won and lost
+    // (SimulationPlannerTests.TheSeedTheLifecycleTestUses_EndsInEveryStatusAndDisputeState holds it to that).
+    public const string SeedWithEveryEnd = "3";
+
     [Test]
-    public async Task Lifecycles_WithDuplicatesAndShuffledEvents_EveryOrderEndsAsItsLifecycleSays_AndThePoisonIsDeadLettered()
+    public async Task Lifecycles_WithDuplicatesShuffledEventsAndDisputes_EveryOrderEndsAsItsLifecycleSays_AndThePoisonIsDeadLettered()
     {
         await using var receiver = new ReceiverFactory();
         var postgres = TestSchema.ConnectionString(TestEnvironment.Postgres, receiver.Schema);
@@ -23,20 +27,32 @@ public class SimulateLifecycleTests
         var db = new SimulatedOrders(postgres);
 
         var result = await CliRunner.RunWithHttpAsync(cli, receiver.Server.CreateHandler(),
-            "simulate", "--orders", "30", "--duplicates", "0.5", "--poison", "1", "--seed", "3",
+            "simulate", "--orders", "40", "--duplicates", "0.5", "--disputes", "0.6", "--poison", "1", "--seed", SeedWithEveryEnd,
             "--rate", "0", "--concurrency", "4", "--secret", ReceiverFactory.StripeSecret, "--json");
 
         Assert.That(result.ExitCode, Is.Zero, result.ToString());
         var summary = result.Json();
         var expected = summary.ExpectedStatuses();
-        Assert.That(expected, Has.Count.EqualTo(30));
-        Assert.That(expected.Values.Distinct(), Is.SupersetOf(new[] { "paid", "payment_failed", "canceled", "refunded" }), "this seed's run ends in every status but pending");
+        var disputes = summary.ExpectedDisputes();
+        Assert.That(expected, Has.Count.EqualTo(40));
+        Assert.That(expected.Values.Distinct(), Is.SupersetOf(new[] { "paid", "payment_failed", "canceled", "partially_refunded", "refunded" }),
+            "this seed's run ends in every status but pending");
+        Assert.That(disputes.Values.Distinct(), Is.EquivalentTo(new[] { "open", "won", "lost" }), "and its disputes in every state");
         Assert.That(expected.Values, Has.None.EqualTo("pending"), "nothing was lost on purpose");
         Assert.That(summary.Count("duplicatesSent"), Is.GreaterThan(0));
         Assert.That(summary.Count("givenUp"), Is.Zero);
 
-        var seen = await db.WaitForAsync(expected, TimeSpan.FromSeconds(45));
+        var seen = await db.WaitForAsync(expected, TimeSpan.FromSeconds(60));
         Assert.That(seen, Is.EquivalentTo(expected), "every order ends in its lifecycle's status");
+        var settled = await Eventually.TrueAsync(
+            async () => (await db.DisputesAsync()).OrderBy(d => d.Key).SequenceEqual(disputes.OrderBy(d => d.Key)) && await db.WaitingEventCountAsync() == 0,
+            TimeSpan.FromSeconds(30));
+        Assert.That(await db.DisputesAsync(), Is.EquivalentTo(disputes), "every disputed order's dispute ends as its story says, and no other order has one");
+        Assert.That(settled, Is.True);
+        var amounts = await db.AmountsAsync();
+        Assert.That(summary.ExpectedAmounts().Where(e => amounts.GetValueOrDefault(e.Key) != e.Value), Is.Empty,
+            "amounts, currencies and refunds, to the minor unit");
+        Assert.That(await db.WaitingEventCountAsync(), Is.Zero, "every charge and dispute found its order through its payment intent");
 
         var stored = await db.StoredTypesByOrderAsync();
         Assert.That(stored.Keys, Is.EquivalentTo(expected.Keys));

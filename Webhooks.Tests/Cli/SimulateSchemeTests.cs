@@ -65,8 +65,14 @@ public class SimulateSchemeTests
         await using var connection = new NpgsqlConnection(TestSchema.ConnectionString(TestEnvironment.Postgres, _receiver.Schema));
         var ids = await connection.QueryAsync<string>(
             """
-            SELECT event_id FROM webhook_events
-            WHERE provider = @provider AND convert_from(body, 'UTF8')::jsonb #>> '{data,object,metadata,order_id}' = ANY(@orderIds)
+            WITH stored AS (
+                SELECT event_id, convert_from(body, 'UTF8')::jsonb #> '{data,object}' AS o FROM webhook_events WHERE provider = @provider
+            )
+            -- A charge names no order, only its payment intent (as real Stripe traffic).
+            SELECT event_id FROM stored
+            WHERE o #>> '{metadata,order_id}' = ANY(@orderIds)
+               OR o ->> 'payment_intent' IN (SELECT o ->> 'id' FROM stored
+                                            WHERE o ->> 'object' = 'payment_intent' AND o #>> '{metadata,order_id}' = ANY(@orderIds))
             """,
             new { provider, orderIds = orderIds.ToArray() });
         return ids.AsList();

@@ -7,6 +7,7 @@ using Npgsql;
 using Webhooks.Infrastructure;
 using Webhooks.Infrastructure.Database;
 using Webhooks.Processor.Configuration;
+using Webhooks.Processor.Disputes;
 using Webhooks.Processor.Orders;
 using Webhooks.Processor.Telemetry;
 
@@ -46,10 +47,14 @@ public sealed class ApplierHarness : IAsyncDisposable
             Options.Create(new ProcessorOptions { ApplyBatchSize = batchSize }),
             _telemetry,
             TimeProvider.System,
+            DisputeAlerts,
             NullLogger<GroupCommitOrderApplier>.Instance);
     }
 
     public GroupCommitOrderApplier Applier { get; }
+
+    /// <summary>Woken by the applier after a commit that recorded a dispute alert.</summary>
+    public DisputeAlertSignal DisputeAlerts { get; } = new();
 
     /// <summary>The applier's connections carry this name in <c>pg_stat_activity</c>.</summary>
     public string ApplicationName { get; }
@@ -89,6 +94,7 @@ public sealed class ApplierHarness : IAsyncDisposable
 
         _listener.Dispose();
         _telemetry.Dispose();
+        DisputeAlerts.Dispose();
         await _metrics.DisposeAsync();
         await DataSource.DisposeAsync();
     }

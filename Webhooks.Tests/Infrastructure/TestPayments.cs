@@ -39,14 +39,27 @@ public static class TestPayments
         new(Random.Shared.NextInt64(1, long.MaxValue), "stripe", eventId, type, receivedAt ?? TimeProvider.System.GetUtcNow(), payload);
 
     /// <summary>The fixture object a real event of this type carries.</summary>
-    public static JsonObject ObjectFor(string type) => type.Split('.')[0] switch
+    public static JsonObject ObjectFor(string type) => type switch
     {
-        "payment_intent" => Fixture("payment_intent").AsObject(),
-        "charge" => Fixture("charge").AsObject(),
-        "checkout" => Fixture("checkout_session").AsObject(),
-        "refund" => Fixture("refund").AsObject(),
-        _ => Fixture("payment_intent").AsObject(),
+        "charge.refunded" => FullyRefunded(Fixture("charge").AsObject()),
+        _ when type.StartsWith("charge.dispute.", StringComparison.Ordinal) => Fixture("dispute").AsObject(),
+        _ => type.Split('.')[0] switch
+        {
+            "payment_intent" => Fixture("payment_intent").AsObject(),
+            "charge" => Fixture("charge").AsObject(),
+            "checkout" => Fixture("checkout_session").AsObject(),
+            "refund" => Fixture("refund").AsObject(),
+            _ => Fixture("payment_intent").AsObject(),
+        },
     };
+
+    /// <summary>The charge fixture shows an unrefunded charge; a <c>charge.refunded</c> event's charge has its refund in it.</summary>
+    private static JsonObject FullyRefunded(JsonObject charge)
+    {
+        charge["amount_refunded"] = charge["amount"]!.GetValue<long>();
+        charge["refunded"] = true;
+        return charge;
+    }
 
     public static JsonNode Fixture(string name) =>
         JsonNode.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", "Stripe", name + ".json")))!;

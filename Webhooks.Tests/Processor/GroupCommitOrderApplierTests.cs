@@ -19,6 +19,7 @@ public class GroupCommitOrderApplierTests
         [OrderStatus.PaymentFailed] = "payment_intent.payment_failed",
         [OrderStatus.Canceled] = "payment_intent.canceled",
         [OrderStatus.Paid] = "payment_intent.succeeded",
+        [OrderStatus.PartiallyRefunded] = "charge.refunded",
         [OrderStatus.Refunded] = "charge.refunded",
     };
 
@@ -46,7 +47,7 @@ public class GroupCommitOrderApplierTests
         var random = new Random(seed);
         var orders = Enumerable.Range(0, 200).Select(_ => TestPayments.NewOrderId()).ToList();
         var events = orders
-            .SelectMany((orderId, i) => Enumerable.Range(0, i < 100 ? 3 : 2).Select(_ => Event(orderId, (OrderStatus)random.Next(5))))
+            .SelectMany((orderId, i) => Enumerable.Range(0, i < 100 ? 3 : 2).Select(_ => Event(orderId, (OrderStatus)random.Next(TypeFor.Count))))
             .OrderBy(_ => random.Next())
             .ToList();
 

@@ -6,7 +6,8 @@
 # Starts its OWN PostgreSQL and RabbitMQ (services.sh with a separate state dir, ports and node
 # name, wiped at start: the instances of deploy/local/run.sh and test.sh are never touched),
 # builds Release, starts one receiver and one processor, and runs `webhooks simulate` in the
-# background (>= 5,000 distinct events: order lifecycles shuffled, second copies, gateway retries).
+# background (>= 5,000 distinct events: order lifecycles shuffled, partial and full refunds, disputes,
+# charges and disputes that name only their payment intent, second copies, gateway retries).
 # While it sends, on a schedule counted from the simulator's start:
 #
 #   t+15s  SIGKILL the processor, start it again 3 s later
@@ -18,7 +19,8 @@
 # Then it waits (bounded) until the outbox is empty, the queue drained and every stored event
 # processed, and checks, printing a table (check | expected | actual | ok):
 #   1. every event that got a 200 is stored exactly once
-#   2. every order is in its right final state (as the simulator planned it)
+#   2. every order is in its right final state (as the simulator planned it): status, dispute,
+#      amount, currency and amount refunded; no event still waiting for its payment intent's order
 #   3. nothing is dead-lettered (error and skipped queues empty)
 #   4. nothing was published into the void (outbox empty, every stored event processed)
 #   5. the gateway gave up on no delivery (else an order's expectation may not hold)
@@ -44,7 +46,7 @@
 # FAULT_PROCESSOR2_PORT (5383); FAULT_ORDERS defaults to 1200 and FAULT_TIMEOUT to 480 there.
 #
 # Settings (environment, all optional): FAULT_TIMEOUT, FAULT_ORDERS (1650), FAULT_RATE (55),
-# FAULT_CONCURRENCY (16), FAULT_DUPLICATES (0.2), FAULT_SEED, FAULT_STATE_DIR (/tmp/webhooks-fault),
+# FAULT_CONCURRENCY (16), FAULT_DUPLICATES (0.2), FAULT_DISPUTES (0.1), FAULT_SEED, FAULT_STATE_DIR (/tmp/webhooks-fault),
 # FAULT_PG_PORT (25632), FAULT_RABBIT_PORT (25672), FAULT_RABBIT_DIST_PORT (25692),
 # FAULT_RABBIT_MGMT_PORT (25682), FAULT_RABBIT_NODE (webhooksfault@localhost),
 # FAULT_RECEIVER_PORT (5380), FAULT_PROCESSOR_PORT (5381).
@@ -73,6 +75,7 @@ ORDERS="${FAULT_ORDERS:-$((CLUSTER ? 1200 : 1650))}"
 RATE="${FAULT_RATE:-55}"
 CONCURRENCY="${FAULT_CONCURRENCY:-16}"
 DUPLICATES="${FAULT_DUPLICATES:-0.2}"
+DISPUTES="${FAULT_DISPUTES:-0.1}"
 SEED="${FAULT_SEED:-$((RANDOM % 100000 + 1))}"
 RECEIVER_URLS=("http://127.0.0.1:${FAULT_RECEIVER_PORT:-5380}")
 PROCESSOR_URLS=("http://127.0.0.1:${FAULT_PROCESSOR_PORT:-5381}")
@@ -236,10 +239,10 @@ if ((CLUSTER)); then
 fi
 rabbit_restart_pid=""
 
-log "simulate: $ORDERS orders, rate $RATE/s, concurrency $CONCURRENCY, duplicates $DUPLICATES, seed $SEED"
+log "simulate: $ORDERS orders, rate $RATE/s, concurrency $CONCURRENCY, duplicates $DUPLICATES, disputes $DISPUTES, seed $SEED"
 receivers="${RECEIVER_URLS[*]}"
 dotnet "$CLI_DLL" simulate --url "${receivers// /,}" --provider stripe --secret whsec_development_only_not_a_real_secret \
-    --orders "$ORDERS" --rate "$RATE" --concurrency "$CONCURRENCY" --duplicates "$DUPLICATES" --shuffle true \
+    --orders "$ORDERS" --rate "$RATE" --concurrency "$CONCURRENCY" --duplicates "$DUPLICATES" --disputes "$DISPUTES" --shuffle true \
     --max-retries 7 --retry-delay 0.5s --seed "$SEED" --report-file "$REPORT" \
     >"$LOGS/simulate.log" 2>&1 </dev/null &
 simulate_pid=$!
@@ -328,6 +331,8 @@ queue_depth() {  # messages in a queue (ready + unacknowledged); 0 when it does 
     rabbitmqctl -q list_queues name messages 2>/dev/null | awk -v q="$1" '$1 == q { n = $2 } END { print n + 0 }'
 }
 outbox_rows() { sql -c "SELECT count(*) FROM event_outbox"; }
+# Dispute alerts recorded but not yet posted (here: written to the processor's log, as no Slack is set).
+due_alerts() { sql -c "SELECT count(*) FROM dispute_alerts WHERE notified_at IS NULL"; }
 unprocessed() {
     sql -c "SELECT count(*) FROM webhook_events e WHERE NOT EXISTS
               (SELECT 1 FROM processed_events p WHERE p.provider = e.provider AND p.event_id = e.event_id)"
@@ -338,12 +343,13 @@ unprocessed() {
 drain_deadline=$(($EPOCHSECONDS + ${FAULT_DRAIN_SECONDS:-90}))
 while :; do
     o=$(outbox_rows 2>/dev/null || echo "?") u=$(unprocessed 2>/dev/null || echo "?") q=$(queue_depth "$QUEUE")
-    if [[ "$o" == 0 && "$u" == 0 && "$q" == 0 ]]; then
-        log "drained: outbox 0, unprocessed 0, queue 0"
+    a=$(due_alerts 2>/dev/null || echo "?")
+    if [[ "$o" == 0 && "$u" == 0 && "$q" == 0 && "$a" == 0 ]]; then
+        log "drained: outbox 0, unprocessed 0, queue 0, dispute alerts due 0"
         break
     fi
     if (($EPOCHSECONDS > drain_deadline)); then
-        log "not drained in time: outbox $o, unprocessed $u, queue $q"
+        log "not drained in time: outbox $o, unprocessed $u, queue $q, dispute alerts due $a"
         break
     fi
     sleep 2
@@ -357,11 +363,12 @@ jq -r '.deliveries[] | [.eventId, .outcome, (.answers | length),
     (.answers | map(select(startswith("no answer"))) | length),
     (.answers | map(select(startswith("no answer") and (test("refused"; "i") | not))) | length)] | @csv' \
     "$REPORT" >"$STATE/deliveries.csv"
-jq -r '.orders[] | [.orderId, .expectedStatus] | @csv' "$REPORT" >"$STATE/orders.csv"
+jq -r '.orders[] | [.orderId, .expectedStatus, .expectedDispute, .amount, .currency, .expectedAmountRefunded] | @csv' \
+    "$REPORT" >"$STATE/orders.csv"
 
 results="$(sql <<SQL
 CREATE TEMP TABLE sim_deliveries (event_id text, outcome text, attempts int, no_answer int, cut int);
-CREATE TEMP TABLE sim_orders (order_id text, expected text);
+CREATE TEMP TABLE sim_orders (order_id text, expected text, expected_dispute text, amount bigint, currency text, refunded bigint);
 \copy sim_deliveries FROM '$STATE/deliveries.csv' WITH (FORMAT csv)
 \copy sim_orders FROM '$STATE/orders.csv' WITH (FORMAT csv)
 CREATE TEMP TABLE ok_ids AS
@@ -374,6 +381,17 @@ SELECT 'orders',        count(*) FROM sim_orders;
 SELECT 'orders_right',  count(*) FROM sim_orders s JOIN orders o USING (order_id) WHERE o.status = s.expected;
 SELECT 'orders_wrong',  coalesce(string_agg(s.order_id || ' ' || coalesce(o.status, 'missing') || '≠' || s.expected, ', '), '')
   FROM sim_orders s LEFT JOIN orders o USING (order_id) WHERE o.status IS DISTINCT FROM s.expected;
+SELECT 'disputes',      count(*) FROM sim_orders WHERE expected_dispute IS NOT NULL;
+SELECT 'disputes_right', count(*) FROM sim_orders s LEFT JOIN order_latest_disputes d USING (order_id)
+  WHERE d.status IS NOT DISTINCT FROM s.expected_dispute;
+SELECT 'disputes_wrong',
+  coalesce(string_agg(s.order_id || ' dispute ' || coalesce(d.status, 'none') || '≠' || coalesce(s.expected_dispute, 'none'), ', '), '')
+  FROM sim_orders s LEFT JOIN order_latest_disputes d USING (order_id) WHERE d.status IS DISTINCT FROM s.expected_dispute;
+SELECT 'amounts_right', count(*) FROM sim_orders s JOIN orders o USING (order_id)
+  WHERE o.amount = s.amount AND o.currency = s.currency AND o.amount_refunded = s.refunded;
+SELECT 'waiting',       count(*) FROM waiting_events;
+SELECT 'dispute_alerts', count(*) FROM dispute_alerts;
+SELECT 'dispute_alerts_due', count(*) FROM dispute_alerts WHERE notified_at IS NULL;
 SELECT 'outbox',        count(*) FROM event_outbox;
 SELECT 'stored',        count(*) FROM webhook_events;
 SELECT 'processed',     count(*) FROM webhook_events e WHERE EXISTS
@@ -405,6 +423,10 @@ check() {  # name expected actual
 check "1. every event that got a 200 is stored exactly once" "$(val ok_ids) ids" "$(val ok_stored_once) ids"
 check "   no (provider, event id) stored twice" "0" "$(val dup_keys)"
 check "2. every order in its right final state" "$(val orders) orders" "$(val orders_right) orders"
+check "   every order's dispute as planned (none, open, won, lost)" "$(val orders) orders" "$(val disputes_right) orders"
+check "   amount, currency and amount refunded, to the minor unit" "$(val orders) orders" "$(val amounts_right) orders"
+check "   no event still waiting for its payment intent's order" "0" "$(val waiting)"
+check "   every dispute alert posted (to the log: no Slack here)" "0" "$(val dispute_alerts_due)"
 check "3. nothing dead-lettered (${QUEUE}_error)" "0" "$error_depth"
 check "   nothing skipped (${QUEUE}_skipped)" "0" "$skipped_depth"
 check "4. outbox empty" "0" "$(val outbox)"
@@ -436,10 +458,17 @@ echo
 echo "Totals: events $events (distinct), deliveries sent $(val deliveries) ($copies second copies), accepted $(val accepted), duplicates $(val duplicate),"
 echo "        retried $(val retried), attempts with no answer $(val no_answer) ($(val cut) of them cut short, not refused), given up $(val given_up);" \
     "stored $(val stored), of which without a 200 $(val stored_not_ok); simulator exit $simulate_rc, seed $SEED"
+disputes_planned=$(jq -r '.summary.expectedDisputes | to_entries | map("\(.value) \(.key)") | join(", ")' "$REPORT")
+statuses_planned=$(jq -r '.summary.expectedStatuses | to_entries | map(select(.value > 0) | "\(.value) \(.key)") | join(", ")' "$REPORT")
+echo "Payments: statuses $statuses_planned; $(val disputes) disputes ($disputes_planned), $(val dispute_alerts) dispute alerts"
 echo "Timing: traffic and drain $drain_seconds s, whole run $(($EPOCHSECONDS - t0)) s"
 if [[ -n "$(val orders_wrong)" ]]; then
     echo "Orders not in their expected state (first 20):"
     tr ',' '\n' <<<"$(val orders_wrong)" | head -n 20 | sed 's/^ */  /'
+fi
+if [[ -n "$(val disputes_wrong)" ]]; then
+    echo "Orders whose dispute is not as planned (first 20):"
+    tr ',' '\n' <<<"$(val disputes_wrong)" | head -n 20 | sed 's/^ */  /'
 fi
 echo
 if ((failed)); then

@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
 using Microsoft.Extensions.Time.Testing;
 using Webhooks.Cli.Simulation;
 
@@ -69,7 +71,89 @@ public class SimulationPlannerTests
         }
     }
 
+    [Test]
+    public void Disputes_ThatShareOfThePaidOrdersIsDisputed_EndingOpenWonOrLost()
+    {
+        var plan = SimulationPlanner.Build(new SimulationSettings { Orders = 400, Disputes = 0.5, Duplicates = 0 }, 11, Events);
+
+        var disputed = plan.Orders.Where(o => o.Dispute is not null).ToList();
+        var paid = plan.Orders.Count(o => o.ExpectedStatus == "paid");
+        Assert.That(disputed.Count, Is.InRange(paid * 0.35, paid * 0.65), "about half of the paid orders");
+        Assert.That(disputed.Select(o => o.ExpectedStatus), Has.All.EqualTo("paid"), "only paid orders are disputed");
+        Assert.That(disputed.Select(o => o.ExpectedDispute).Distinct(), Is.EquivalentTo(new[] { "open", "won", "lost" }));
+        foreach (var order in disputed)
+        {
+            var types = plan.Deliveries.Where(d => d.OrderId == order.OrderId).Select(d => d.Type).ToList();
+            Assert.That(types, Is.SupersetOf(order.Dispute!.Steps.Select(s => s.Type)), order.OrderId);
+            Assert.That(types.Contains("charge.dispute.closed"), Is.EqualTo(order.ExpectedDispute != "open"), order.OrderId);
+        }
+
+        var undisputed = SimulationPlanner.Build(new SimulationSettings { Orders = 400, Duplicates = 0 }, 11, Events);
+        Assert.That(undisputed.Orders.Where(o => o.Dispute is not null), Is.Empty, "none without --disputes");
+    }
+
+    [Test]
+    public void ChargesAndDisputes_NameTheirPaymentIntent_AndCarryNoOrderMetadata_AsRealStripeTraffic()
+    {
+        var plan = SimulationPlanner.Build(new SimulationSettings { Orders = 200, Disputes = 0.5, Duplicates = 0 }, 5, Events);
+
+        var byOrder = plan.Orders.ToDictionary(o => o.OrderId);
+        var checkedEvents = 0;
+        foreach (var delivery in plan.Deliveries.Where(d => d.Type.StartsWith("charge.", StringComparison.Ordinal)))
+        {
+            var payment = byOrder[delivery.OrderId!].Payment;
+            var dataObject = JsonNode.Parse(delivery.Body)!["data"]!["object"]!;
+            Assert.That(dataObject["metadata"]?["order_id"], Is.Null, delivery.Type);
+            Assert.That(dataObject["payment_intent"]!.GetValue<string>(), Is.EqualTo(payment.PaymentIntentId), delivery.Type);
+            Assert.That(dataObject["amount"]!.GetValue<long>(), Is.EqualTo(payment.Amount), delivery.Type);
+            Assert.That(dataObject["currency"]!.GetValue<string>(), Is.EqualTo(payment.Currency), delivery.Type);
+            checkedEvents++;
+        }
+
+        Assert.That(checkedEvents, Is.GreaterThan(100));
+        Assert.That(plan.Orders.Select(o => o.Payment.Currency).Distinct(), Is.SupersetOf(new[] { "usd", "jpy" }));
+    }
+
+    [Test]
+    public void PartialRefunds_RefundLessThanTheAmount_AndTheRestFollowsInTheTwoPartLifecycle()
+    {
+        var plan = SimulationPlanner.Build(new SimulationSettings { Orders = 400, Duplicates = 0 }, 8, Events);
+
+        var partial = plan.Orders.Where(o => o.Lifecycle == Lifecycle.PartiallyRefunded).ToList();
+        var twoParts = plan.Orders.Where(o => o.Lifecycle == Lifecycle.RefundedInTwoParts).ToList();
+        Assert.That(partial, Is.Not.Empty);
+        Assert.That(twoParts, Is.Not.Empty);
+        foreach (var order in partial.Concat(twoParts))
+        {
+            var refunds = plan.Deliveries.Where(d => d.OrderId == order.OrderId && d.Type == "charge.refunded")
+                .Select(d => JsonNode.Parse(d.Body)!["data"]!["object"]!["amount_refunded"]!.GetValue<long>())
+                .Order()
+                .ToList();
+            var expected = order.Lifecycle == Lifecycle.PartiallyRefunded
+                ? new[] { order.Payment.PartialRefund }
+                : new[] { order.Payment.PartialRefund, order.Payment.Amount };
+            Assert.That(refunds, Is.EqualTo(expected), order.OrderId);
+            Assert.That(order.Payment.PartialRefund, Is.InRange(1, order.Payment.Amount - 1));
+            Assert.That(order.ExpectedAmountRefunded, Is.EqualTo(refunds[^1]));
+        }
+
+        Assert.That(partial.Select(o => o.ExpectedStatus), Has.All.EqualTo("partially_refunded"));
+        Assert.That(twoParts.Select(o => o.ExpectedStatus), Has.All.EqualTo("refunded"));
+    }
+
+    [Test]
+    public void TheSeedTheLifecycleTestUses_EndsInEveryStatusAndDisputeState()
+    {
+        var settings = new SimulationSettings { Orders = 40, Duplicates = 0.5, Disputes = 0.6, Poison = 1 };
+
+        var plan = SimulationPlanner.Build(settings, int.Parse(SimulateLifecycleTests.SeedWithEveryEnd, CultureInfo.InvariantCulture), Events);
+
+        Assert.That(plan.Orders.Select(o => o.ExpectedStatus).Distinct(),
+            Is.EquivalentTo(new[] { "paid", "payment_failed", "canceled", "partially_refunded", "refunded" }));
+        Assert.That(plan.Orders.Select(o => o.ExpectedDispute).Distinct(), Is.EquivalentTo(new[] { null, "open", "won", "lost" }));
+    }
+
     private static List<string> Shape(SimulationPlan plan) =>
         [.. plan.Sequences.Select(s => string.Join(",", s.Select(d => $"{d.Type}{(d.IsDuplicate ? "*" : "")}{(d.IsPoison ? "!" : "")}"))),
-         .. plan.Orders.Select(o => $"{o.Lifecycle.Name}/{o.Lost}/{o.Payment.Amount}")];
+         .. plan.Orders.Select(o => $"{o.Lifecycle.Name}/{o.Lost}/{o.Payment.Amount}/{o.Payment.Currency}/{o.ExpectedDispute}")];
 }

@@ -30,18 +30,52 @@ public sealed class SimulatedOrders(string connectionString)
         return seen;
     }
 
-    /// <summary>The stored event types of each order, in the order the receiver stored them.</summary>
+    /// <summary>
+    /// The stored event types of each order, in the order the receiver stored them. A charge or dispute
+    /// names no order: it belongs to the order whose payment intent it names.
+    /// </summary>
     public async Task<Dictionary<string, List<string>>> StoredTypesByOrderAsync()
     {
         await using var connection = new NpgsqlConnection(connectionString);
         var rows = await connection.QueryAsync<(string? OrderId, string? Type)>(
             """
-            SELECT convert_from(body, 'UTF8')::jsonb #>> '{data,object,metadata,order_id}', event_type
-            FROM webhook_events ORDER BY id
+            WITH stored AS (
+                SELECT id, event_type, convert_from(body, 'UTF8')::jsonb #> '{data,object}' AS o FROM webhook_events
+            ),
+            intents AS (
+                SELECT DISTINCT o ->> 'id' AS payment_intent, o #>> '{metadata,order_id}' AS order_id
+                FROM stored WHERE event_type LIKE 'payment_intent.%' AND o #>> '{metadata,order_id}' IS NOT NULL
+            )
+            SELECT coalesce(s.o #>> '{metadata,order_id}', i.order_id), s.event_type
+            FROM stored s LEFT JOIN intents i ON i.payment_intent = s.o ->> 'payment_intent'
+            ORDER BY s.id
             """);
         return rows.Where(r => r.OrderId is not null)
             .GroupBy(r => r.OrderId!)
             .ToDictionary(g => g.Key, g => g.Select(r => r.Type ?? "").ToList());
+    }
+
+    /// <summary>Each order's dispute status (its latest dispute), for the orders that have one.</summary>
+    public async Task<Dictionary<string, string>> DisputesAsync()
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        var rows = await connection.QueryAsync<(string OrderId, string Status)>("SELECT order_id, status FROM order_latest_disputes");
+        return rows.ToDictionary(r => r.OrderId, r => r.Status);
+    }
+
+    /// <summary>Each order's amount, currency and amount refunded, in minor units.</summary>
+    public async Task<Dictionary<string, (long Amount, string Currency, long Refunded)>> AmountsAsync()
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        var rows = await connection.QueryAsync<(string OrderId, long Amount, string Currency, long Refunded)>(
+            "SELECT order_id, amount, currency, amount_refunded FROM orders WHERE amount IS NOT NULL");
+        return rows.ToDictionary(r => r.OrderId, r => (r.Amount, r.Currency, r.Refunded));
+    }
+
+    public async Task<long> WaitingEventCountAsync()
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        return await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM waiting_events");
     }
 
     public async Task<long> StoredEventCountAsync()
