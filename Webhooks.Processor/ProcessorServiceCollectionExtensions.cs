@@ -8,6 +8,7 @@ using Webhooks.Processor.Retention;
 using Webhooks.Processor.Slack;
 using Webhooks.Processor.StuckOrders;
 using Webhooks.Processor.Telemetry;
+using Webhooks.Infrastructure.Settings;
 
 namespace Webhooks.Processor;
 

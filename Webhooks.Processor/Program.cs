@@ -1,17 +1,13 @@
-using Webhooks.Infrastructure;
 using Webhooks.Infrastructure.Database;
-using Webhooks.Infrastructure.Telemetry;
+using Webhooks.Infrastructure.Hosting;
 using Webhooks.Processor;
-using Webhooks.Processor.Health;
 using Webhooks.Processor.Messaging;
 using Webhooks.Processor.Telemetry;
 
 var builder = WebApplication.CreateBuilder(args);
-// Before anything binds them: a value that does not parse stops the process naming the variable.
-SettingValues.ThrowIfUnreadable(builder.Configuration, typeof(ProcessorEntryPoint).Assembly);
 
 builder.UseDevelopmentUrl();
-builder.AddWebhooksTelemetry("webhooks-processor", ProcessorTelemetry.Name);
+builder.AddServiceDefaults("webhooks-processor", ProcessorTelemetry.Name, typeof(ProcessorEntryPoint).Assembly);
 // Registration order is start order: the schema is applied before the consumer takes a message.
 builder.Services.AddWebhooksDatabase();
 builder.Services.AddOrderProcessing();
@@ -21,14 +17,10 @@ builder.Services.AddDeadLetterAlerts();
 builder.Services.AddDisputeAlerts();
 builder.Services.AddStuckOrderMonitor();
 builder.Services.AddEventRetention();
-builder.Services.AddProcessorHealthChecks();
 builder.Services.AddProcessorTelemetry();
 
 var app = builder.Build();
-
-app.MapHealthEndpoints();
-app.MapMetricsEndpoint();
-
+app.MapServiceDefaults();
 app.Run();
 
 /// <summary>

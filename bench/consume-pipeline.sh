@@ -40,7 +40,7 @@ dotnet build Webhooks.Benchmarks -c Release -v quiet -nologo >/dev/null
 BENCH_DLL="$REPO/Webhooks.Benchmarks/bin/Release/net10.0/Webhooks.Benchmarks.dll"
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
-dotnet "$BENCH_DLL" template "$REPO/Webhooks.Tests/Fixtures/Stripe" "$WORK/template.json"
+dotnet "$BENCH_DLL" template "$REPO/Webhooks.Cli/Simulation/Fixtures/Stripe" "$WORK/template.json"
 
 EXCHANGE=bench-consume-events
 for round in $(seq 1 "$ROUNDS"); do

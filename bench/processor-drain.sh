@@ -80,7 +80,7 @@ done
 stop_processor
 "$WEBHOOKS_RABBITMQCTL" purge_queue "$QUEUE" >/dev/null
 
-dotnet "$BENCH_DLL" template "$REPO/Webhooks.Tests/Fixtures/Stripe" "$WORK/template.json"
+dotnet "$BENCH_DLL" template "$REPO/Webhooks.Cli/Simulation/Fixtures/Stripe" "$WORK/template.json"
 RUN_ID="$(date +%s)"
 log "publishing $EVENTS events"
 dotnet "$BENCH_DLL" backlog "$WORK/template.json" "$RUN_ID" "$EVENTS" "$PER_ORDER" >&2

@@ -96,7 +96,7 @@ cleanup() {
     rm -rf "$WORK" "$BENCH_TEMPLATE"
 }
 trap cleanup EXIT
-dotnet "$BENCH_DLL" template "$REPO/Webhooks.Tests/Fixtures/Stripe" "$BENCH_TEMPLATE"
+dotnet "$BENCH_DLL" template "$REPO/Webhooks.Cli/Simulation/Fixtures/Stripe" "$BENCH_TEMPLATE"
 
 PG_PORT="$(pg_ports "$ConnectionStrings__Postgres" | head -n 1)"
 psql_admin() { PGPASSWORD=webhooks psql -qAt -h 127.0.0.1 -p "$PG_PORT" -U webhooks -d webhooks -v ON_ERROR_STOP=1 -c "$1"; }

@@ -11,6 +11,7 @@ using Webhooks.Cli.Simulation;
 using Webhooks.Infrastructure;
 using Webhooks.Infrastructure.Database;
 using Webhooks.Infrastructure.Messaging;
+using Webhooks.Infrastructure.Settings;
 
 namespace Webhooks.Cli.Configuration;
 
@@ -36,7 +37,7 @@ internal static class CliServices
         services.AddSingleton(environment.TimeProvider);
         services.AddConnectionStrings();
         services.AddOptions<BrokerOptions>().BindConfiguration(BrokerOptions.SectionName).ValidateDataAnnotations();
-        services.AddOptions<DeadLetterQueueOptions>().BindConfiguration(DeadLetterQueueOptions.SectionName).ValidateDataAnnotations();
+        services.AddOptions<ProcessorOptions>().BindConfiguration(ProcessorOptions.SectionName).ValidateDataAnnotations();
         services.AddOptions<StuckOrdersOptions>().BindConfiguration(StuckOrdersOptions.SectionName).ValidateDataAnnotations();
         services.AddSingleton(sp => DatabaseServiceCollectionExtensions.CreateDataSource(sp.GetRequiredService<IOptions<ConnectionStringsOptions>>().Value.Postgres));
         services.AddSingleton(sp => RabbitMqAddress.Parse(sp.GetRequiredService<IOptions<ConnectionStringsOptions>>().Value.RabbitMq));
@@ -65,7 +66,7 @@ internal static class CliServices
         SettingValues.ThrowIfUnreadable(services.GetRequiredService<IConfiguration>(), typeof(CliServices).Assembly);
         _ = services.GetRequiredService<IOptions<ConnectionStringsOptions>>().Value;
         _ = services.GetRequiredService<IOptions<BrokerOptions>>().Value;
-        _ = services.GetRequiredService<IOptions<DeadLetterQueueOptions>>().Value;
+        _ = services.GetRequiredService<IOptions<ProcessorOptions>>().Value;
         _ = services.GetRequiredService<IOptions<StuckOrdersOptions>>().Value;
     }
 }

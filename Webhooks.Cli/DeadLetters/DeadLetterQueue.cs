@@ -3,11 +3,12 @@ using RabbitMQ.Client;
 using RabbitMQ.Client.Exceptions;
 using Webhooks.Cli.Broker;
 using Webhooks.Cli.Configuration;
+using Webhooks.Infrastructure.Settings;
 
 namespace Webhooks.Cli.DeadLetters;
 
 /// <summary>The dead-letter queue of the processor's queue: <c>&lt;Processor__QueueName&gt;_error</c>.</summary>
-internal sealed class DeadLetterQueue(BrokerConnector connector, IOptions<DeadLetterQueueOptions> options)
+internal sealed class DeadLetterQueue(BrokerConnector connector, IOptions<ProcessorOptions> options)
 {
     public string Name => options.Value.ErrorQueueName;
 

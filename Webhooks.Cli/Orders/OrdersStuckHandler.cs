@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Webhooks.Cli.Configuration;
 using Webhooks.Cli.Output;
+using Webhooks.Infrastructure.Settings;
 
 namespace Webhooks.Cli.Orders;
 

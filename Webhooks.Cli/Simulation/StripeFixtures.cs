@@ -3,8 +3,9 @@ using System.Text.Json.Nodes;
 namespace Webhooks.Cli.Simulation;
 
 /// <summary>
-/// Stripe's own example objects (the tests' fixtures, embedded in the CLI): the event envelope and
-/// the objects events carry. Each call returns a fresh copy to change.
+/// Stripe's own example objects (<c>Simulation/Fixtures/Stripe</c>, embedded in the CLI; the tests and
+/// the benchmarks read the same ones): the event envelope and the objects events carry. Each call
+/// returns a fresh copy to change.
 /// </summary>
 internal static class StripeFixtures
 {
@@ -21,6 +22,9 @@ internal static class StripeFixtures
     public static JsonObject Refund() => Copy("refund");
 
     public static JsonObject Dispute() => Copy("dispute");
+
+    /// <summary>The fixture of that name (<c>event</c>, <c>payment_intent</c>, <c>charge</c>, ...), a fresh copy.</summary>
+    public static JsonObject Named(string name) => Copy(name);
 
     private static JsonObject Copy(string name) => Loaded.Value[name].DeepClone().AsObject();
 

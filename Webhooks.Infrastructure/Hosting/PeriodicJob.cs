@@ -5,43 +5,52 @@ namespace Webhooks.Infrastructure.Hosting;
 
 /// <summary>
 /// The one periodic loop of the services: runs <see cref="RunOnceAsync"/> every <see cref="Interval"/>
-/// on the injected clock (a fake one in tests), right away at the start when <see cref="RunAtStart"/>,
-/// and at once when <see cref="Wake"/> is called (an alert that must not wait for the next round). A
-/// round that fails is logged in one line and the next round comes as usual: the work it had waits in
-/// its table or queue, never in memory.
+/// on <see cref="Clock"/> (a fake one in tests), right away at the start when <see cref="RunAtStart"/>,
+/// and at once when woken (<see cref="Wake"/>, or its <see cref="WakeSource"/> from elsewhere: an
+/// alert that must not wait for the next round). A round that fails is logged in one line and the
+/// next round comes as usual: the work it had waits in its table or queue, never in memory.
 /// </summary>
 /// <remarks>
-/// A BackgroundService, unlike <see cref="Batching.GroupCommitter{TItem, TResult}"/>'s owners: nobody
-/// waits on a round, so a round that never runs because the host stopped right after starting loses nothing.
+/// A BackgroundService, unlike the owners of a <see cref="Batching.GroupCommitter{TItem, TResult}"/>:
+/// nobody waits on a round, so a round that never runs because the host stopped right after starting
+/// loses nothing. The clock and the logger are abstract rather than constructor parameters so that a
+/// job's primary constructor keeps them for its own use.
 /// </remarks>
-public abstract partial class PeriodicJob(TimeProvider clock, ILogger logger) : BackgroundService
+public abstract partial class PeriodicJob : BackgroundService
 {
-    private readonly SemaphoreSlim _wake = new(0, 1);
+    private JobWake? _ownWake;
 
     /// <summary>Time between two rounds.</summary>
     protected abstract TimeSpan Interval { get; }
 
-    /// <summary>Whether the first round runs at the start rather than one interval later.</summary>
-    protected virtual bool RunAtStart => false;
-
     /// <summary>What the log names when a round fails, e.g. "Stuck-order scan".</summary>
     protected abstract string JobName { get; }
 
+    protected abstract TimeProvider Clock { get; }
+
+    protected abstract ILogger Logger { get; }
+
+    /// <summary>Whether the first round runs at the start rather than one interval later.</summary>
+    protected virtual bool RunAtStart => false;
+
+    /// <summary>Whether the job runs at all (a job switched off by a setting never starts its loop).</summary>
+    protected virtual bool IsEnabled => true;
+
+    /// <summary>A wake that other components hold (from the container); null: only <see cref="Wake"/> wakes the job.</summary>
+    protected virtual JobWake? WakeSource => null;
+
+    private JobWake Waker => WakeSource ?? LazyInitializer.EnsureInitialized(ref _ownWake);
+
     /// <summary>Runs a round now rather than at the next tick (a round already running is followed by one more).</summary>
-    public void Wake()
-    {
-        try
-        {
-            _wake.Release();
-        }
-        catch (SemaphoreFullException)
-        {
-            // A wake-up is already pending: one round serves both.
-        }
-    }
+    public void Wake() => Waker.Wake();
 
     /// <summary>One round of the job.</summary>
     protected abstract Task RunOnceAsync(CancellationToken cancellationToken);
+
+    /// <summary>Called once when the loop starts, its timer running (e.g. to log the job's settings).</summary>
+    protected virtual void OnStarted()
+    {
+    }
 
     /// <summary>Called when a round failed, after the failure was logged (e.g. to mark a gauge unreadable).</summary>
     protected virtual void OnRoundFailed(Exception exception)
@@ -50,22 +59,29 @@ public abstract partial class PeriodicJob(TimeProvider clock, ILogger logger) : 
 
     public override void Dispose()
     {
-        _wake.Dispose();
+        _ownWake?.Dispose();
         base.Dispose();
         GC.SuppressFinalize(this);
     }
 
     protected sealed override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(Interval, clock);
+        if (!IsEnabled)
+        {
+            return;
+        }
+
+        using var timer = new PeriodicTimer(Interval, Clock);
+        OnStarted();
         var tick = RunAtStart ? Task.FromResult(true) : timer.WaitForNextTickAsync(stoppingToken).AsTask();
-        var wake = _wake.WaitAsync(stoppingToken);
+        // Both waits stay pending across rounds: a wake while a round runs is never lost.
+        var wake = Waker.WaitAsync(stoppingToken);
         try
         {
             while (!stoppingToken.IsCancellationRequested)
             {
-                var woken = await Task.WhenAny(tick, wake);
-                if (woken == tick)
+                var fired = await Task.WhenAny(tick, wake);
+                if (fired == tick)
                 {
                     if (!await tick)
                     {
@@ -77,7 +93,7 @@ public abstract partial class PeriodicJob(TimeProvider clock, ILogger logger) : 
                 else
                 {
                     await wake;
-                    wake = _wake.WaitAsync(stoppingToken);
+                    wake = Waker.WaitAsync(stoppingToken);
                 }
 
                 await RoundAsync(stoppingToken);
@@ -97,11 +113,11 @@ public abstract partial class PeriodicJob(TimeProvider clock, ILogger logger) : 
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
         {
-            LogRoundFailed(JobName, ex.GetType().Name, ex.Message, Interval);
+            LogRoundFailed(Logger, JobName, ex.GetType().Name, ex.Message, Interval);
             OnRoundFailed(ex);
         }
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Job} failed ({ExceptionType}: {Reason}); trying again in {Interval}")]
-    private partial void LogRoundFailed(string job, string exceptionType, string reason, TimeSpan interval);
+    private static partial void LogRoundFailed(ILogger logger, string job, string exceptionType, string reason, TimeSpan interval);
 }

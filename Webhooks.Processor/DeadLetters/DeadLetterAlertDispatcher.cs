@@ -1,8 +1,9 @@
 using Microsoft.Extensions.Options;
 using Npgsql;
-using Webhooks.Processor.Configuration;
+using Webhooks.Infrastructure.Hosting;
 using Webhooks.Processor.Database;
 using Webhooks.Processor.Slack;
+using Webhooks.Infrastructure.Settings;
 
 namespace Webhooks.Processor.DeadLetters;
 
@@ -18,7 +19,7 @@ public sealed partial class DeadLetterAlertDispatcher(
     TimeProvider timeProvider,
     IOptions<DeadLetterAlertsOptions> options,
     IOptions<ProcessorOptions> processorOptions,
-    ILogger<DeadLetterAlertDispatcher> logger) : BackgroundService
+    ILogger<DeadLetterAlertDispatcher> logger) : PeriodicJob
 {
     // One post names at most this many; a larger burst goes out over the next rounds, a post each.
     private const int MaxAlertsPerPost = 5000;
@@ -28,29 +29,15 @@ public sealed partial class DeadLetterAlertDispatcher(
     // alert can say who replayed it and when.
     private static readonly TimeSpan ReplayRecordGrace = TimeSpan.FromSeconds(30);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.Value.DispatchInterval, timeProvider);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
-            {
-                try
-                {
-                    await DispatchOnceAsync(stoppingToken);
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
-                {
-                    // The database may be away; the alerts wait in their table (or in their queue).
-                    LogRoundFailed(ex.GetType().Name, ex.Message);
-                }
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Stopping.
-        }
-    }
+    protected override TimeSpan Interval => options.Value.DispatchInterval;
+
+    protected override string JobName => "Dead-letter alert round";
+
+    protected override TimeProvider Clock => timeProvider;
+
+    protected override ILogger Logger => logger;
+
+    protected override Task RunOnceAsync(CancellationToken cancellationToken) => DispatchOnceAsync(cancellationToken);
 
     /// <summary>One round; returns how many alerts were posted.</summary>
     public async Task<int> DispatchOnceAsync(CancellationToken cancellationToken)
@@ -86,6 +73,4 @@ public sealed partial class DeadLetterAlertDispatcher(
     [LoggerMessage(Level = LogLevel.Information, Message = "Posted {Count} dead-letter alerts of queue {Queue}")]
     private partial void LogPosted(int count, string queue);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Dead-letter alert round failed ({ExceptionType}: {Reason}); due alerts are tried again next round")]
-    private partial void LogRoundFailed(string exceptionType, string reason);
 }

@@ -4,8 +4,8 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using Webhooks.Contracts;
 using Webhooks.Infrastructure;
-using Webhooks.Processor.Configuration;
 using Webhooks.Processor.Messaging;
+using Webhooks.Infrastructure.Settings;
 
 namespace Webhooks.Processor.DeadLetters;
 

@@ -1,7 +1,7 @@
 using MassTransit;
 using Microsoft.Extensions.Options;
-using Webhooks.Processor.Configuration;
 using Webhooks.Processor.Messaging;
+using Webhooks.Infrastructure.Settings;
 
 namespace Webhooks.Processor.DeadLetters;
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Webhooks.Infrastructure.Hosting;
 using Webhooks.Processor.Database;
 using Webhooks.Processor.Slack;
 
@@ -18,50 +19,24 @@ public sealed partial class DisputeAlertDispatcher(
     DisputeAlertSignal signal,
     TimeProvider timeProvider,
     IOptions<DisputesOptions> options,
-    ILogger<DisputeAlertDispatcher> logger) : BackgroundService
+    ILogger<DisputeAlertDispatcher> logger) : PeriodicJob
 {
     // A burst beyond this goes out over the next rounds.
     private const int MaxAlertsPerRound = 500;
 
     private static readonly string[] Kinds = [DisputeAlertKind.Opened, DisputeAlertKind.Lost, DisputeAlertKind.Deadline];
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.Value.DispatchInterval, timeProvider);
-        var tick = timer.WaitForNextTickAsync(stoppingToken).AsTask();
-        var woken = signal.WaitAsync(stoppingToken);
-        try
-        {
-            while (true)
-            {
-                // Both waits stay pending across rounds: a wake while posting is never lost.
-                var fired = await Task.WhenAny(tick, woken);
-                await fired;
-                if (fired == tick)
-                {
-                    tick = timer.WaitForNextTickAsync(stoppingToken).AsTask();
-                }
-                else
-                {
-                    woken = signal.WaitAsync(stoppingToken);
-                }
+    protected override TimeSpan Interval => options.Value.DispatchInterval;
 
-                try
-                {
-                    await DispatchOnceAsync(stoppingToken);
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
-                {
-                    // The database may be away; the alerts wait in their table.
-                    LogRoundFailed(ex.GetType().Name, ex.Message);
-                }
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Stopping.
-        }
-    }
+    protected override string JobName => "Dispute alert round";
+
+    protected override TimeProvider Clock => timeProvider;
+
+    protected override ILogger Logger => logger;
+
+    protected override JobWake WakeSource => signal;
+
+    protected override Task RunOnceAsync(CancellationToken cancellationToken) => DispatchOnceAsync(cancellationToken);
 
     /// <summary>One round; returns how many alerts were posted.</summary>
     public async Task<int> DispatchOnceAsync(CancellationToken cancellationToken)
@@ -101,6 +76,4 @@ public sealed partial class DisputeAlertDispatcher(
     [LoggerMessage(Level = LogLevel.Information, Message = "Posted {Count} dispute alerts ({Kind})")]
     private partial void LogPosted(int count, string kind);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Dispute alert round failed ({ExceptionType}: {Reason}); due alerts are tried again next round")]
-    private partial void LogRoundFailed(string exceptionType, string reason);
 }

@@ -1,6 +1,6 @@
 using MassTransit;
 using Microsoft.Extensions.Options;
-using Webhooks.Processor.Configuration;
+using Webhooks.Infrastructure.Settings;
 
 namespace Webhooks.Processor.Messaging;
 

@@ -2,9 +2,9 @@ using MassTransit;
 using Microsoft.Extensions.Options;
 using Webhooks.Contracts;
 using Webhooks.Infrastructure.Messaging;
-using Webhooks.Processor.Configuration;
 using Webhooks.Processor.DeadLetters;
-using Webhooks.Processor.Health;
+using Webhooks.Infrastructure.Hosting;
+using Webhooks.Infrastructure.Settings;
 
 namespace Webhooks.Processor.Messaging;
 
@@ -37,7 +37,7 @@ public static class ProcessorMessaging
             });
             bus.AddConsumer<PaymentEventReceivedConsumer, PaymentEventReceivedConsumerDefinition>();
             bus.AddConsumer<PaymentEventFaultConsumer, PaymentEventFaultConsumerDefinition>();
-            bus.ConfigureHealthCheckOptions(health => health.Tags.Add(HealthEndpoints.ReadyTag));
+            bus.ConfigureHealthCheckOptions(health => health.Tags.Add(ServiceDefaults.ReadyTag));
             bus.UsingRabbitMq((context, cfg) =>
             {
                 cfg.ConfigureWebhooksHost(context);

@@ -1,4 +1,4 @@
-using Webhooks.Processor.Configuration;
+using Webhooks.Infrastructure.Settings;
 
 namespace Webhooks.Processor.Messaging;
 

@@ -3,7 +3,7 @@ using RabbitMQ.Client;
 using RabbitMQ.Client.Exceptions;
 using Webhooks.Infrastructure;
 using Webhooks.Infrastructure.Messaging;
-using Webhooks.Processor.Configuration;
+using Webhooks.Infrastructure.Settings;
 
 namespace Webhooks.Processor.Messaging;
 

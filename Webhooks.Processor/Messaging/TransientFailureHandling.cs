@@ -1,6 +1,6 @@
 using MassTransit;
 using MassTransit.Middleware;
-using Webhooks.Processor.Configuration;
+using Webhooks.Infrastructure.Settings;
 
 namespace Webhooks.Processor.Messaging;
 

@@ -1,48 +1,33 @@
 using Microsoft.Extensions.Options;
+using Webhooks.Infrastructure.Hosting;
 
 namespace Webhooks.Processor.Retention;
 
-/// <summary>Runs <see cref="EventRetention"/> every <c>Retention__Interval</c> on the injected clock, when <c>Retention__Enabled</c>.</summary>
+/// <summary>
+/// Runs <see cref="EventRetention"/> every <c>Retention__Interval</c> on the injected clock, when
+/// <c>Retention__Enabled</c>. Each batch commits on its own: what a failed run deleted stays deleted,
+/// the rest waits for the next run.
+/// </summary>
 public sealed partial class EventRetentionJob(
     EventRetention retention,
     TimeProvider timeProvider,
     IOptions<RetentionOptions> options,
-    ILogger<EventRetentionJob> logger) : BackgroundService
+    ILogger<EventRetentionJob> logger) : PeriodicJob
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var settings = options.Value;
-        if (!settings.Enabled)
-        {
-            return;
-        }
+    protected override TimeSpan Interval => options.Value.Interval;
 
-        LogEnabled(settings.OlderThan, settings.Interval, settings.DryRun);
-        using var timer = new PeriodicTimer(settings.Interval, timeProvider);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
-            {
-                try
-                {
-                    await retention.RunOnceAsync(stoppingToken);
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
-                {
-                    // Each batch commits on its own: what was deleted stays deleted, the rest waits for the next run.
-                    LogRunFailed(ex.GetType().Name, ex.Message);
-                }
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Stopping.
-        }
-    }
+    protected override string JobName => "Retention run";
+
+    protected override TimeProvider Clock => timeProvider;
+
+    protected override ILogger Logger => logger;
+
+    protected override bool IsEnabled => options.Value.Enabled;
+
+    protected override void OnStarted() => LogEnabled(options.Value.OlderThan, options.Value.Interval, options.Value.DryRun);
+
+    protected override Task RunOnceAsync(CancellationToken cancellationToken) => retention.RunOnceAsync(cancellationToken);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Retention enabled: events older than {OlderThan}, every {Interval}, dry run {DryRun}")]
     private partial void LogEnabled(TimeSpan olderThan, TimeSpan interval, bool dryRun);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Retention run failed ({ExceptionType}: {Reason}); trying again next interval")]
-    private partial void LogRunFailed(string exceptionType, string reason);
 }

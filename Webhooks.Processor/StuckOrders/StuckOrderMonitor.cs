@@ -1,38 +1,26 @@
 using Microsoft.Extensions.Options;
+using Webhooks.Infrastructure.Hosting;
+using Webhooks.Infrastructure.Settings;
 
 namespace Webhooks.Processor.StuckOrders;
 
-/// <summary>Scans for stuck orders every <c>StuckOrders__ScanInterval</c> on the injected clock (a fake one in tests).</summary>
-public sealed partial class StuckOrderMonitor(
+/// <summary>
+/// Scans for stuck orders every <c>StuckOrders__ScanInterval</c> on the injected clock (a fake one in
+/// tests). A failed scan recorded nothing, so the next one sees the same orders.
+/// </summary>
+public sealed class StuckOrderMonitor(
     StuckOrderScanner scanner,
     TimeProvider timeProvider,
     IOptions<StuckOrdersOptions> options,
-    ILogger<StuckOrderMonitor> logger) : BackgroundService
+    ILogger<StuckOrderMonitor> logger) : PeriodicJob
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.Value.ScanInterval, timeProvider);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
-            {
-                try
-                {
-                    await scanner.ScanOnceAsync(stoppingToken);
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
-                {
-                    // The database may be away: nothing was recorded, so the next scan sees the same orders.
-                    LogScanFailed(ex.GetType().Name, ex.Message);
-                }
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Stopping.
-        }
-    }
+    protected override TimeSpan Interval => options.Value.ScanInterval;
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Stuck-order scan failed ({ExceptionType}: {Reason}); trying again next interval")]
-    private partial void LogScanFailed(string exceptionType, string reason);
+    protected override string JobName => "Stuck-order scan";
+
+    protected override TimeProvider Clock => timeProvider;
+
+    protected override ILogger Logger => logger;
+
+    protected override Task RunOnceAsync(CancellationToken cancellationToken) => scanner.ScanOnceAsync(cancellationToken);
 }

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using Webhooks.Processor.Database;
 using Webhooks.Processor.Slack;
+using Webhooks.Infrastructure.Settings;
 
 namespace Webhooks.Processor.StuckOrders;
 

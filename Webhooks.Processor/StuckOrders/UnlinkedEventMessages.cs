@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Webhooks.Processor.Slack;
+using Webhooks.Infrastructure.Settings;
 
 namespace Webhooks.Processor.StuckOrders;
 

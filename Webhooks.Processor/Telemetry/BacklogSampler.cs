@@ -4,9 +4,10 @@ using Npgsql;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Exceptions;
 using Webhooks.Infrastructure;
+using Webhooks.Infrastructure.Hosting;
 using Webhooks.Infrastructure.Messaging;
-using Webhooks.Processor.Configuration;
 using Webhooks.Processor.StuckOrders;
+using Webhooks.Infrastructure.Settings;
 
 namespace Webhooks.Processor.Telemetry;
 
@@ -25,24 +26,22 @@ public sealed partial class BacklogSampler(
     OldestUnprocessedEvent oldestUnprocessed,
     BacklogGauges gauges,
     TimeProvider clock,
-    ILogger<BacklogSampler> logger) : BackgroundService
+    ILogger<BacklogSampler> logger) : PeriodicJob
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override TimeSpan Interval => metricsOptions.Value.SampleInterval;
+
+    protected override string JobName => "Metrics sample";
+
+    protected override TimeProvider Clock => clock;
+
+    protected override ILogger Logger => logger;
+
+    protected override bool RunAtStart => true;
+
+    protected override async Task RunOnceAsync(CancellationToken cancellationToken)
     {
-        using var timer = new PeriodicTimer(metricsOptions.Value.SampleInterval, clock);
-        try
-        {
-            do
-            {
-                await SampleBrokerAsync(stoppingToken);
-                await SampleDatabaseAsync(stoppingToken);
-            }
-            while (await timer.WaitForNextTickAsync(stoppingToken));
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Stopping.
-        }
+        await SampleBrokerAsync(cancellationToken);
+        await SampleDatabaseAsync(cancellationToken);
     }
 
     private async Task SampleDatabaseAsync(CancellationToken cancellationToken)

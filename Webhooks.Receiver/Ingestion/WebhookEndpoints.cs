@@ -1,18 +1,21 @@
 using System.Diagnostics;
+using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Extensions.Options;
-using Webhooks.Receiver.Configuration;
 using Webhooks.Receiver.Protection;
 using Webhooks.Receiver.Storage;
 using Webhooks.Receiver.Telemetry;
 
 namespace Webhooks.Receiver.Ingestion;
 
-/// <summary><c>POST /webhooks/{provider}</c>: verify, store, answer. Nothing else happens on this path.</summary>
+/// <summary>
+/// <c>POST /webhooks/{provider}</c>: verify, store, answer. Nothing else happens on this path. The
+/// request goes through a short pipeline (provider, admission, body, signature, envelope, store), each
+/// step either passing it on or ending it with a <see cref="Reception"/>, which is recorded once.
+/// </summary>
 public static partial class WebhookEndpoints
 {
     // Long enough for a database blip to pass, short enough for the gateway's first retries.
-    private const string RetryAfterSeconds = "5";
+    private const string StoreRetryAfterSeconds = "5";
 
     public static IEndpointRouteBuilder MapWebhookEndpoints(this IEndpointRouteBuilder endpoints)
     {
@@ -24,71 +27,64 @@ public static partial class WebhookEndpoints
     }
 
     internal static async Task<Results<Ok<WebhookAck>, ProblemHttpResult, EmptyHttpResult>> ReceiveAsync(
-        string provider,
-        HttpContext context,
-        WebhookProviderRegistry providers,
-        IngressGuard guard,
-        GroupCommitEventWriter writer,
-        IOptions<WebhooksOptions> options,
-        IOptions<ProtectionOptions> protection,
-        TimeProvider clock,
-        ReceiverTelemetry telemetry,
-        ILoggerFactory loggerFactory,
-        CancellationToken cancellationToken)
+        string provider, HttpContext context, [AsParameters] ReceiveServices services, CancellationToken cancellationToken)
     {
-        var logger = loggerFactory.CreateLogger("Webhooks.Receiver.Ingestion");
-        var started = clock.GetTimestamp();
-        var remote = context.Connection.RemoteIpAddress;
-        if (!providers.TryGet(provider, out var webhookProvider))
+        var started = services.Clock.GetTimestamp();
+        var reception = await ReceiveStepsAsync(provider, context, services, cancellationToken);
+        Record(services, reception, services.Clock.GetElapsedTime(started));
+        return reception.Result;
+    }
+
+    private static async Task<Reception> ReceiveStepsAsync(string provider, HttpContext context, ReceiveServices services, CancellationToken cancellationToken)
+    {
+        if (!services.Providers.TryGet(provider, out var webhookProvider))
         {
-            LogRejected(logger, "unknown", 404, "no such provider");
-            telemetry.Received("unknown", ReceiveOutcome.UnknownProvider, clock.GetElapsedTime(started));
-            return Refuse(context, StatusCodes.Status404NotFound, "Unknown provider", "No webhook provider with this name is configured.");
+            return Reception.Refused(context, "unknown", ReceiveOutcome.UnknownProvider, StatusCodes.Status404NotFound, "Unknown provider", "No webhook provider with this name is configured.", closeConnection: true);
         }
 
         var name = webhookProvider.Name;
-        using var admission = guard.Admit(remote);
+        var remote = context.Connection.RemoteIpAddress;
+        using var admission = services.Guard.Admit(remote);
         if (admission.Verdict != IngressVerdict.Admitted)
         {
-            var limited = admission.Verdict == IngressVerdict.RateLimited;
-            LogRefused(logger, name, limited ? 429 : 503);
-            telemetry.Received(name, limited ? ReceiveOutcome.RateLimited : ReceiveOutcome.Overloaded, clock.GetElapsedTime(started));
-            context.Response.Headers.RetryAfter = RetryAfterText(admission.RetryAfter);
-            return limited
-                ? Refuse(context, StatusCodes.Status429TooManyRequests, "Too many failed requests", "Too many requests from this address failed verification recently; retry after the time in Retry-After.")
-                : Refuse(context, StatusCodes.Status503ServiceUnavailable, "Receiver busy", "Too many requests are being verified right now; nothing was accepted. Retry after the time in Retry-After.");
+            var retryAfter = Math.Max(1, (int)Math.Ceiling(admission.RetryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+            return admission.Verdict == IngressVerdict.RateLimited
+                ? Reception.Refused(context, name, ReceiveOutcome.RateLimited, StatusCodes.Status429TooManyRequests, "Too many failed requests",
+                    "Too many requests from this address failed verification recently; retry after the time in Retry-After.", retryAfter, closeConnection: true)
+                : Reception.Refused(context, name, ReceiveOutcome.Overloaded, StatusCodes.Status503ServiceUnavailable, "Receiver busy",
+                    "Too many requests are being verified right now; nothing was accepted. Retry after the time in Retry-After.", retryAfter, closeConnection: true);
         }
 
-        var read = await RequestBodyReader.ReadAsync(context.Request, options.Value.MaxBodyBytes, protection.Value.BodyTimeout, clock, cancellationToken);
+        var options = services.Options.Value;
+        var bodyTimeout = services.Protection.Value.BodyTimeout;
+        var read = await RequestBodyReader.ReadAsync(context.Request, options.MaxBodyBytes, bodyTimeout, services.Clock, cancellationToken);
         if (read.Status == BodyReadStatus.Aborted)
         {
             // Nobody is left to hear an answer, and a client that hangs up proves nothing about its address.
-            telemetry.Received(name, ReceiveOutcome.ClientAborted, clock.GetElapsedTime(started));
-            return TypedResults.Empty;
+            return Reception.Abandoned(name);
         }
 
         if (read.Body is not { } body)
         {
-            var (status, outcome, title, detail) = read.Status switch
+            services.Guard.RecordFailure(remote);
+            return read.Status switch
             {
-                BodyReadStatus.TooLarge => (StatusCodes.Status413PayloadTooLarge, ReceiveOutcome.TooLarge, "Body too large", $"The body is larger than {options.Value.MaxBodyBytes} bytes."),
-                BodyReadStatus.TimedOut => (StatusCodes.Status408RequestTimeout, ReceiveOutcome.TimedOut, "Body too slow", $"The body did not arrive within {protection.Value.BodyTimeout.TotalSeconds:0.#} s."),
-                _ => (StatusCodes.Status400BadRequest, ReceiveOutcome.Malformed, "Malformed request", "The request body's framing is broken."),
+                BodyReadStatus.TooLarge => Reception.Refused(context, name, ReceiveOutcome.TooLarge, StatusCodes.Status413PayloadTooLarge, "Body too large",
+                    $"The body is larger than {options.MaxBodyBytes} bytes.", closeConnection: true),
+                BodyReadStatus.TimedOut => Reception.Refused(context, name, ReceiveOutcome.TimedOut, StatusCodes.Status408RequestTimeout, "Body too slow",
+                    $"The body did not arrive within {bodyTimeout.TotalSeconds:0.#} s.", closeConnection: true),
+                _ => Reception.Refused(context, name, ReceiveOutcome.Malformed, StatusCodes.Status400BadRequest, "Malformed request",
+                    "The request body's framing is broken.", closeConnection: true),
             };
-            guard.RecordFailure(remote);
-            LogRejected(logger, name, status, title);
-            telemetry.Received(name, outcome, clock.GetElapsedTime(started));
-            return Refuse(context, status, title, detail);
         }
 
         var headers = context.Request.Headers;
         var check = webhookProvider.Verifier.Verify(headers, body);
         if (!check.IsValid)
         {
-            guard.RecordFailure(remote);
-            LogRejected(logger, name, 401, check.Failure!);
-            telemetry.Received(name, ReceiveOutcome.BadSignature, clock.GetElapsedTime(started), check.Reason);
-            return Problem(StatusCodes.Status401Unauthorized, "Signature verification failed", check.Failure!);
+            services.Guard.RecordFailure(remote);
+            return Reception.Refused(context, name, ReceiveOutcome.BadSignature, StatusCodes.Status401Unauthorized, "Signature verification failed",
+                check.Failure!, signatureReason: check.Reason);
         }
 
         // Authentic from here on: the slot is for requests not yet verified.
@@ -96,67 +92,78 @@ public static partial class WebhookEndpoints
 
         if (!EventEnvelope.TryRead(body, headers, webhookProvider.KeySource, check.SignedEventId, out var envelope, out var failure))
         {
-            LogRejected(logger, name, 400, failure!);
-            telemetry.Received(name, ReceiveOutcome.UnreadableBody, clock.GetElapsedTime(started));
-            return Problem(StatusCodes.Status400BadRequest, "Unreadable event", failure!);
+            return Reception.Refused(context, name, ReceiveOutcome.UnreadableBody, StatusCodes.Status400BadRequest, "Unreadable event", failure!);
         }
 
+        return await StoreAsync(context, services, webhookProvider, envelope, body, cancellationToken);
+    }
+
+    private static async Task<Reception> StoreAsync(
+        HttpContext context, ReceiveServices services, WebhookProvider provider, EventEnvelope envelope, byte[] body, CancellationToken cancellationToken)
+    {
         using var activity = ReceiverTelemetry.Source.StartActivity("webhook store");
-        activity?.SetTag("webhooks.provider", name);
+        activity?.SetTag("webhooks.provider", provider.Name);
         activity?.SetTag("webhooks.event_id", envelope.EventId);
         activity?.SetTag("webhooks.event_type", envelope.EventType);
+        var headers = context.Request.Headers;
         var incoming = new IncomingEvent(
-            name,
+            provider.Name,
             envelope.EventId,
             envelope.EventType,
-            clock.GetUtcNow(),
-            HeaderSnapshot.ToJson(headers, webhookProvider.Verifier.StoredHeaders),
+            services.Clock.GetUtcNow(),
+            HeaderSnapshot.ToJson(headers, provider.Verifier.StoredHeaders),
             body,
             Activity.Current?.Id);
-
         try
         {
-            var outcome = await writer.StoreAsync(incoming, cancellationToken);
-            LogStored(logger, name, envelope.EventId, envelope.EventType, outcome);
-            var accepted = outcome == StoreOutcome.Accepted;
+            var accepted = await services.Writer.StoreAsync(incoming, cancellationToken) == StoreOutcome.Accepted;
             activity?.SetTag("webhooks.outcome", accepted ? ReceiveOutcome.Accepted : ReceiveOutcome.Duplicate);
-            telemetry.Received(name, accepted ? ReceiveOutcome.Accepted : ReceiveOutcome.Duplicate, clock.GetElapsedTime(started));
-            return TypedResults.Ok(accepted ? WebhookAck.Accepted(envelope.EventId) : WebhookAck.Duplicate(envelope.EventId));
+            return Reception.Stored(provider.Name, accepted ? WebhookAck.Accepted(envelope.EventId) : WebhookAck.Duplicate(envelope.EventId), accepted);
         }
         catch (StoreUnavailableException ex)
         {
-            LogStoreUnavailable(logger, name, envelope.EventId, ex.Message);
             activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
-            telemetry.Received(name, ReceiveOutcome.StoreUnavailable, clock.GetElapsedTime(started));
-            context.Response.Headers.RetryAfter = RetryAfterSeconds;
-            return Problem(StatusCodes.Status503ServiceUnavailable, "Event not stored", "The event could not be stored right now; nothing was accepted. Retry later.");
+            var refused = Reception.Refused(context, provider.Name, ReceiveOutcome.StoreUnavailable, StatusCodes.Status503ServiceUnavailable, "Event not stored",
+                "The event could not be stored right now; nothing was accepted. Retry later.", StoreRetryAfterSeconds);
+            return refused with { Reason = $"{envelope.EventId}: {ex.Message}" };
         }
     }
 
-    private static ProblemHttpResult Problem(int status, string title, string detail) =>
-        TypedResults.Problem(detail: detail, statusCode: status, title: title);
-
-    /// <summary>A refusal before (or instead of) reading the whole body: the connection closes after it, so the server never drains what a hostile or broken client still sends.</summary>
-    private static ProblemHttpResult Refuse(HttpContext context, int status, string title, string detail)
+    /// <summary>The one place an outcome is recorded: the metrics, and the log line it deserves.</summary>
+    private static void Record(ReceiveServices services, Reception reception, TimeSpan elapsed)
     {
-        context.Response.Headers.Connection = "close";
-        return Problem(status, title, detail);
+        services.Telemetry.Received(reception.Provider, reception.Outcome, elapsed, reception.SignatureReason);
+        var logger = services.LoggerFactory.CreateLogger("Webhooks.Receiver.Ingestion");
+        switch (reception.Outcome)
+        {
+            case ReceiveOutcome.Accepted or ReceiveOutcome.Duplicate:
+                LogStored(logger, reception.Provider, reception.Reason, reception.Outcome);
+                break;
+            case ReceiveOutcome.ClientAborted:
+                break;
+            case ReceiveOutcome.RateLimited or ReceiveOutcome.Overloaded:
+                LogRefused(logger, reception.Provider, reception.Status);
+                break;
+            case ReceiveOutcome.StoreUnavailable:
+                LogStoreUnavailable(logger, reception.Provider, reception.Reason);
+                break;
+            default:
+                LogRejected(logger, reception.Provider, reception.Status, reception.Reason);
+                break;
+        }
     }
-
-    private static string RetryAfterText(TimeSpan wait) =>
-        Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     // Debug: a flood would otherwise write a line per request; the metric counts them.
     [LoggerMessage(Level = LogLevel.Debug, Message = "Refused a webhook for provider {Provider} with {Status} before reading it")]
     private static partial void LogRefused(ILogger logger, string provider, int status);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Rejected a webhook for provider {Provider} with {Status}: {Reason}")]
-    private static partial void LogRejected(ILogger logger, string provider, int status, string reason);
+    private static partial void LogRejected(ILogger logger, string provider, int status, string? reason);
 
     // Debug: at thousands of events a second a line each would cost more than the store itself; metrics count them.
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Stored webhook {Provider}/{EventId} ({EventType}): {Outcome}")]
-    private static partial void LogStored(ILogger logger, string provider, string eventId, string? eventType, StoreOutcome outcome);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Stored webhook {Provider}/{EventId}: {Outcome}")]
+    private static partial void LogStored(ILogger logger, string provider, string? eventId, string outcome);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Could not store webhook {Provider}/{EventId}, answered 503: {Reason}")]
-    private static partial void LogStoreUnavailable(ILogger logger, string provider, string eventId, string reason);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not store a webhook for provider {Provider}, answered 503: {Reason}")]
+    private static partial void LogStoreUnavailable(ILogger logger, string provider, string? reason);
 }

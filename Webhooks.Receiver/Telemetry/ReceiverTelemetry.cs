@@ -33,7 +33,7 @@ public sealed class ReceiverTelemetry : IDisposable
     public ReceiverTelemetry(IMeterFactory meterFactory, TimeProvider clock, PublishChannels broker)
     {
         // A sample lives for three rounds of the outbox sampler: long enough for one slow round.
-        var maxAge = 3 * OutboxSampler.Interval;
+        var maxAge = 3 * OutboxSampler.SampleInterval;
         _backlog = new SampledValue<long>(clock, maxAge);
         _oldestAgeSeconds = new SampledValue<double>(clock, maxAge);
         _databaseUp = new SampledValue<int>(clock, maxAge);

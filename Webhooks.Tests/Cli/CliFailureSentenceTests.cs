@@ -10,7 +10,7 @@ namespace Webhooks.Tests.Cli;
 public class CliFailureSentenceTests
 {
     [TestCase("StuckOrders__PendingThreshold", "banana", "orders stuck", "StuckOrders__PendingThreshold 'banana' is not a time span")]
-    [TestCase("StuckOrders__PendingThreshold", "00:00:00", "orders stuck", "StuckOrders__PendingThreshold must be between")]
+    [TestCase("StuckOrders__PendingThreshold", "00:00:00", "orders stuck", "StuckOrders__PendingThreshold must be a time span between")]
     [TestCase("Processor__QueueName", "no spaces", "dlq list", "Processor__QueueName may contain")]
     public async Task ASettingThatDoesNotParse_IsOneSentenceNamingTheVariable(string variable, string value, string verb, string expected)
     {

@@ -8,9 +8,17 @@ namespace Webhooks.Tests.Infrastructure;
 /// </summary>
 public static class TestEnvironment
 {
-    public static string Postgres { get; } =
+    /// <remarks>
+    /// Every test schema is a connection string of its own, so a pool of its own: idle connections
+    /// close after a few seconds, or a whole run's pools would fill PostgreSQL's max_connections.
+    /// </remarks>
+    public static string Postgres { get; } = new Npgsql.NpgsqlConnectionStringBuilder(
         Environment.GetEnvironmentVariable("ConnectionStrings__Postgres")
-        ?? "Host=127.0.0.1;Port=24432;Database=webhooks;Username=webhooks;Password=webhooks";
+        ?? "Host=127.0.0.1;Port=24432;Database=webhooks;Username=webhooks;Password=webhooks")
+    {
+        ConnectionIdleLifetime = 2,
+        ConnectionPruningInterval = 1,
+    }.ConnectionString;
 
     public static string RabbitMq { get; } =
         Environment.GetEnvironmentVariable("ConnectionStrings__RabbitMq") ?? "amqp://guest:guest@127.0.0.1:24720/";

@@ -61,6 +61,5 @@ public static class TestPayments
         return charge;
     }
 
-    public static JsonNode Fixture(string name) =>
-        JsonNode.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", "Stripe", name + ".json")))!;
+    public static JsonNode Fixture(string name) => Webhooks.Cli.Simulation.StripeFixtures.Named(name);
 }

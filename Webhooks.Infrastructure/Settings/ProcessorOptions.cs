@@ -1,8 +1,11 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace Webhooks.Processor.Configuration;
+namespace Webhooks.Infrastructure.Settings;
 
-/// <summary>The consumer's endpoint (<c>Processor__*</c>).</summary>
+/// <summary>
+/// The processor's endpoint (<c>Processor__*</c>). The CLI reads the same class: its queue names are
+/// where the on-call tool finds the dead-letter queue.
+/// </summary>
 public sealed class ProcessorOptions
 {
     public const string SectionName = "Processor";

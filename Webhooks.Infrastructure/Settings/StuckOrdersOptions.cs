@@ -1,8 +1,11 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace Webhooks.Processor.StuckOrders;
+namespace Webhooks.Infrastructure.Settings;
 
-/// <summary>When an order counts as stuck and how often the processor looks (<c>StuckOrders__*</c>).</summary>
+/// <summary>
+/// When an order counts as stuck and how often the processor looks (<c>StuckOrders__*</c>). Read by the
+/// processor's alert and by the CLI's <c>orders stuck</c>, so that both name the same orders.
+/// </summary>
 public sealed class StuckOrdersOptions
 {
     public const string SectionName = "StuckOrders";
