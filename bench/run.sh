@@ -151,9 +151,10 @@ stop_server() {
     SERVER_PID=""
 }
 
-# run_load name port seconds connections delay_ms -> sets R_* variables
+# run_load name port seconds connections rate -> sets R_* variables (rate: requests/s for all
+# connections together, kept to a schedule; 0: as fast as the server answers)
 run_load() {
-    local name="$1" port="$2" seconds="$3" connections="$4" delay="$5" run="$6"
+    local name="$1" port="$2" seconds="$3" connections="$4" rate="$5" run="$6"
     local before_server before_machine before_pg before_mq before_processor=0
     before_server="$(cpu_ticks_of "$SERVER_PID")"
     before_machine="$(machine_ticks)"
@@ -162,7 +163,7 @@ run_load() {
     before_mq="$(instances_ticks $(amqp_ports "$ConnectionStrings__RabbitMq"))"
     [ -z "$PROCESSOR_PID" ] || before_processor="$(cpu_ticks_of "$PROCESSOR_PID")"
     R_STARTED="$(date +%s.%N)"
-    BENCH_RUN="$run" BENCH_DELAY_MS="$delay" wrk -t "$THREADS" -c "$connections" -d "${seconds}s" --timeout 10s \
+    BENCH_RUN="$run" BENCH_RATE="$(awk -v r="$rate" -v t="$THREADS" 'BEGIN { print r / t }')" wrk -t "$THREADS" -c "$connections" -d "${seconds}s" --timeout 10s \
         -s "$REPO/bench/signed-events.lua" "http://127.0.0.1:$port" >"$WORK/wrk-$run.txt" 2>&1 || true
     R_ENDED="$(date +%s.%N)"
     local result; result="$(grep BENCH_RESULT "$WORK/wrk-$run.txt" || true)"
@@ -207,10 +208,9 @@ if [ "$CLUSTER" = 1 ]; then
         run_load ours "$port" "$DURATION" "$CONNECTIONS" 0 "${RUN_ID}${target}"
         ROWS+=("| $target, maximum | $load | $R_RPS | $(ms "$R_P50") | $(ms "$R_P99") | $(ms "$R_P999") | $R_CPU_SERVER_US | $R_CPU_PG_US | $R_CPU_MQ_US | $R_CPU_MACHINE_US | $R_OK / $R_REQUESTS |")
         [ "$paced_rate" -gt 0 ] || paced_rate="$(awk -v r="$R_RPS" 'BEGIN { printf "%.0f", r / 2 }')"
-        delay="$(awk -v r="$paced_rate" 'BEGIN { d = int(32 * 1000 / r); if (d < 1) d = 1; print d }')"
         load="$(cut -d' ' -f1-3 /proc/loadavg)"
-        log "$target: paced, ~$paced_rate/s (32 connections, ${delay} ms apart)"
-        run_load ours "$port" "$DURATION" 32 "$delay" "${RUN_ID}p${target}"
+        log "$target: paced, ~$paced_rate/s on $CONNECTIONS connections"
+        run_load ours "$port" "$DURATION" "$CONNECTIONS" "$paced_rate" "${RUN_ID}p${target}"
         ROWS+=("| $target, paced ~$paced_rate/s | $load | $R_RPS | $(ms "$R_P50") | $(ms "$R_P99") | $(ms "$R_P999") | $R_CPU_SERVER_US | $R_CPU_PG_US | $R_CPU_MQ_US | $R_CPU_MACHINE_US | $R_OK / $R_REQUESTS |")
         stop_server
     done
@@ -259,10 +259,9 @@ for name in $RECEIVER_STAGES; do
     ROWS+=("| ($name) | $R_RPS | $(ms "$R_P50") | $(ms "$R_P99") | $(ms "$R_P999") | $R_CPU_SERVER_US | $R_CPU_PG_US | $R_CPU_MQ_US | $R_CPU_MACHINE_US | $R_RSS | $R_OK / $R_REQUESTS | $stored |")
     if [ "$name" = ours ]; then
         half="$(awk -v r="$R_RPS" 'BEGIN { printf "%.0f", r / 2 }')"
-        paced_connections=32
-        delay="$(awk -v c="$paced_connections" -v r="$half" 'BEGIN { d = int(c * 1000 / r); if (d < 1) d = 1; print d }')"
-        log "ours: paced run near half the maximum (~$half/s: $paced_connections connections, ${delay} ms apart)"
-        run_load "$name" "$port" "$DURATION" "$paced_connections" "$delay" "${RUN_ID}half"
+        paced_connections="$CONNECTIONS"
+        log "ours: paced run near half the maximum (~$half/s on $paced_connections connections)"
+        run_load "$name" "$port" "$DURATION" "$paced_connections" "$half" "${RUN_ID}half"
         ROWS+=("| (ours, half rate) | $R_RPS | $(ms "$R_P50") | $(ms "$R_P99") | $(ms "$R_P999") | $R_CPU_SERVER_US | $R_CPU_PG_US | $R_CPU_MQ_US | $R_CPU_MACHINE_US | $R_RSS | $R_OK / $R_REQUESTS | |")
         if [ "$SOAK_SECONDS" -gt 0 ]; then
             log "ours: soak, ${SOAK_SECONDS} s at the half rate, resident memory sampled every 10 s"
@@ -270,7 +269,7 @@ for name in $RECEIVER_STAGES; do
                   awk '/VmRSS/ { printf "%.0f\n", $2 / 1024 }' "/proc/$SERVER_PID/status"; sleep 10
               done ) >"$WORK/soak-rss.txt" &
             sampler=$!
-            run_load "$name" "$port" "$SOAK_SECONDS" "$paced_connections" "$delay" "${RUN_ID}soak"
+            run_load "$name" "$port" "$SOAK_SECONDS" "$paced_connections" "$half" "${RUN_ID}soak"
             kill "$sampler" 2>/dev/null || true; wait "$sampler" 2>/dev/null || true
             ROWS+=("| (ours, half rate, ${SOAK_SECONDS} s soak) | $R_RPS | $(ms "$R_P50") | $(ms "$R_P99") | $(ms "$R_P999") | $R_CPU_SERVER_US | $R_CPU_PG_US | $R_CPU_MQ_US | $R_CPU_MACHINE_US | $R_RSS | $R_OK / $R_REQUESTS | |")
             SOAK_LINE="$(awk -v s="$SOAK_SECONDS" '{ v[NR] = $1; if ($1 > max) max = $1 } END {
@@ -321,9 +320,8 @@ fi
 if stage e2e; then
     [ "$e2e_rate" -gt 0 ] || { log "end to end needs --e2e-rate without the receiver stage"; exit 2; }
     log "end to end: receiver + processor, ${E2E_SECONDS} s at ~${e2e_rate} events/s"
-    e2e_connections=32
-    e2e_delay="$(awk -v c="$e2e_connections" -v r="$e2e_rate" 'BEGIN { d = int(c * 1000 / r); if (d < 1) d = 1; print d }')"
-    run_load e2e "$port" "$E2E_SECONDS" "$e2e_connections" "$e2e_delay" "${RUN_ID}e2e"
+    e2e_connections="$CONNECTIONS"
+    run_load e2e "$port" "$E2E_SECONDS" "$e2e_connections" "$e2e_rate" "${RUN_ID}e2e"
     cpu_line="CPU µs per accepted event: receiver $R_CPU_SERVER_US, processor $R_CPU_PROCESSOR_US, PostgreSQL $R_CPU_PG_US, RabbitMQ $R_CPU_MQ_US, whole machine $R_CPU_MACHINE_US"
     E2E_SENT="$R_OK"
     E2E_RPS="$R_RPS"

@@ -4,12 +4,16 @@
 --
 -- Environment: BENCH_SECRET, BENCH_RUN (unique per run), BENCH_TEMPLATE (a file whose content is
 -- the event body with the text __EVENT_ID__ where the id goes), BENCH_PATH (default /webhooks/stripe),
--- BENCH_DELAY_MS (optional: pause per connection between requests, for a paced run).
+-- BENCH_RATE (optional: requests per second for this thread's connections together, for a paced
+-- run; each request takes the next slot of a fixed schedule, so the rate holds whatever the
+-- latency, as long as enough connections are open).
 local ffi = require("ffi")
 ffi.cdef [[
 typedef struct evp_md_st EVP_MD;
 const EVP_MD *EVP_sha256(void);
 unsigned char *HMAC(const EVP_MD *evp_md, const void *key, int key_len, const unsigned char *d, size_t n, unsigned char *md, unsigned int *md_len);
+typedef struct { long tv_sec; long tv_nsec; } bench_timespec;
+int clock_gettime(int clock_id, bench_timespec *tp);
 ]]
 local crypto = ffi.load("crypto")
 
@@ -22,7 +26,7 @@ function setup(thread)
     table.insert(threads, thread)
 end
 
-local secret, run, pieces, path, delay_ms
+local secret, run, pieces, path, interval_ms, next_slot_ms
 -- Globals, not locals: done() reads them from each thread with thread:get.
 counter, ok, rejected = 0, 0, 0
 local mac = ffi.new("unsigned char[32]")
@@ -34,7 +38,8 @@ function init(args)
     secret = os.getenv("BENCH_SECRET")
     run = os.getenv("BENCH_RUN")
     path = os.getenv("BENCH_PATH") or "/webhooks/stripe"
-    delay_ms = tonumber(os.getenv("BENCH_DELAY_MS") or "0")
+    local rate = tonumber(os.getenv("BENCH_RATE") or "0")
+    if rate > 0 then interval_ms = 1000 / rate end
     local file = assert(io.open(os.getenv("BENCH_TEMPLATE"), "rb"))
     local template = file:read("*a")
     file:close()
@@ -66,10 +71,24 @@ function request()
     }, body)
 end
 
--- Defined only for a paced run: wrk then waits this long on each connection between requests.
-if tonumber(os.getenv("BENCH_DELAY_MS") or "0") > 0 then
+-- Defined only for a paced run: wrk waits this long before a connection's next request. The wait
+-- is to the next free slot of the thread's schedule (one slot every 1000/BENCH_RATE ms), so a
+-- slow answer does not lower the rate; a thread behind its schedule sends at once (a backlog of
+-- at most one second is kept, so a stall is not followed by an unbounded burst).
+local now_spec = ffi.new("bench_timespec")
+local function now_ms()
+    ffi.C.clock_gettime(1, now_spec) -- CLOCK_MONOTONIC
+    return tonumber(now_spec.tv_sec) * 1000 + tonumber(now_spec.tv_nsec) / 1e6
+end
+
+if tonumber(os.getenv("BENCH_RATE") or "0") > 0 then
     function delay()
-        return delay_ms
+        local now = now_ms()
+        if next_slot_ms == nil or next_slot_ms < now - 1000 then next_slot_ms = now end
+        local wait = next_slot_ms - now
+        next_slot_ms = next_slot_ms + interval_ms
+        if wait < 0 then return 0 end
+        return wait
     end
 end
 
