@@ -101,9 +101,11 @@ public class FailureHandlingTests
         await processor.PublishAsync(message);
 
         Assert.That(await _db.WaitForOutcomeAsync(message.EventId), Is.EqualTo("ignored"));
-        // Several dispatch rounds (0.5 s each) pass: a dead-letter alert would have been posted by then.
-        await Task.Delay(TimeSpan.FromSeconds(3));
-        Assert.That(await BrokerEntities.CountAsync(processor.ErrorQueueName), Is.Zero);
+        // A poison event after it: once its alert is posted, an alert about the first would have been too.
+        var poison = TestPayments.WithDataObject("payment_intent.succeeded", JsonValue.Create("pi_123"));
+        await processor.PublishAsync(poison);
+        Assert.That(await _slack.WaitForPostAsync(p => p.Names(poison.EventId), TimeSpan.FromSeconds(20)), Is.Not.Null);
+        Assert.That(await BrokerEntities.CountAsync(processor.ErrorQueueName), Is.EqualTo(1), "the poison event alone");
         Assert.That(_slack.Requests.Where(p => p.Names(message.EventId)), Is.Empty);
     }
 

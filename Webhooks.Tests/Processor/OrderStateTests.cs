@@ -1,3 +1,4 @@
+using Dapper;
 using Npgsql;
 using Webhooks.Contracts;
 using Webhooks.Tests.Infrastructure;
@@ -175,8 +176,12 @@ public class OrderStateTests
             }
 
             await _processor.PublishAsync(succeeded);
-            await Task.Delay(TimeSpan.FromSeconds(2));
+            var blocked = await Eventually.TrueAsync(
+                async () => await connection.ExecuteScalarAsync<bool>(
+                    "SELECT EXISTS (SELECT FROM pg_stat_activity WHERE pg_backend_pid() = ANY (pg_blocking_pids(pid)))", transaction: transaction),
+                TimeSpan.FromSeconds(20));
 
+            Assert.That(blocked, Is.True, "the processor waits for this transaction's lock");
             Assert.That(await _db.OutcomeAsync(succeeded.EventId), Is.Null, "the event is not recorded while its order is locked");
             Assert.That(await _db.StatusAsync(orderId), Is.EqualTo("pending"));
             await transaction.CommitAsync();

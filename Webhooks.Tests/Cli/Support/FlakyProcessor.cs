@@ -103,6 +103,9 @@ public sealed class FlakyProcessor : IAsyncDisposable
         return ids;
     }
 
+    /// <summary>Publishes one event to the consumer's exchange, as the receiver would.</summary>
+    public Task PublishAsync(PaymentEventReceived message) => _bus.Publish(message, context => context.Durable = true);
+
     /// <summary>Waits until the fixed consumer has taken at least <paramref name="count"/> messages.</summary>
     public Task<bool> WaitForConsumedAsync(int count) =>
         Eventually.TrueAsync(() => Task.FromResult(State.Consumed.Count >= count), TimeSpan.FromSeconds(30));
