@@ -351,7 +351,7 @@ public class GroupCommitOrderApplierTests
         // The batch was sent whole, commit included (one implicit transaction): the server may finish it
         // after the client is gone. Whatever it did, it did for the whole batch, and no caller heard success.
         await blocker.DisposeAsync();
-        var recorded = await WaitForSettledCountAsync(events.Select(e => e.EventId));
+        var recorded = await WaitForSettledCountAsync(harness.ApplicationName, events.Select(e => e.EventId));
 
         Assert.That(harness.Batches, Is.EqualTo(new[] { events.Count }));
         Assert.That(failures, Has.Count.EqualTo(events.Count), "every caller of the batch hears the failure");
@@ -366,13 +366,13 @@ public class GroupCommitOrderApplierTests
         Assert.That(await _db.StatusAsync(last), Is.EqualTo("paid"));
     }
 
-    /// <summary>The number of these events recorded, once no other session is still running a statement on <c>processed_events</c>.</summary>
-    private async Task<long> WaitForSettledCountAsync(IEnumerable<string> eventIds)
+    /// <summary>The number of these events recorded, once the harness's own sessions have finished whatever the server was still running for them.</summary>
+    private async Task<long> WaitForSettledCountAsync(string applicationName, IEnumerable<string> eventIds)
     {
         await using var connection = new NpgsqlConnection(_schema.ConnectionString);
         await Eventually.TrueAsync(
             async () => await connection.ExecuteScalarAsync<long>(
-                "SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND query LIKE '%INTO processed_events%' AND pid <> pg_backend_pid()") == 0,
+                "SELECT count(*) FROM pg_stat_activity WHERE application_name = @applicationName AND state = 'active'", new { applicationName }) == 0,
             TimeSpan.FromSeconds(10));
         return await _db.ProcessedCountAsync(eventIds);
     }

@@ -11,6 +11,8 @@ namespace Webhooks.Tests.Protection;
 /// The guard in front of signature checks, on a real Kestrel with callers on different loopback
 /// addresses (all of 127.0.0.0/8 reaches the server, and each is its own remote address).
 /// </summary>
+// Not in parallel: every host in the test process exports every meter of the same name.
+[NonParallelizable]
 public partial class FloodProtectionTests
 {
     private const int Threshold = 5;

@@ -56,6 +56,7 @@ public class OutboxRelayTests
     }
 
     [Test]
+    [NonParallelizable] // stops the shared broker
     public async Task BrokerStopped_EventsStillAccepted_AllPublishedAfterItReturns()
     {
         await using var factory = new ReceiverFactory();

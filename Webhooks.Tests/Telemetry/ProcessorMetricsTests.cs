@@ -10,6 +10,8 @@ namespace Webhooks.Tests.Telemetry;
 /// answer, and the age of the oldest unprocessed stored event; each absent, never stale, while its
 /// source cannot be read.
 /// </summary>
+// Not in parallel: every host in the test process exports every meter of the same name.
+[NonParallelizable]
 public class ProcessorMetricsTests
 {
     private const string OldestAge = "webhooks_processing_oldest_unprocessed_age_seconds";
@@ -94,7 +96,7 @@ public class ProcessorMetricsTests
     }
 
     [Test]
-    [NonParallelizable]
+
     public async Task BrokerStopped_TheQueueGaugesDisappear_AndRabbitMqIsDown()
     {
         await using var schema = await ProcessorSchema.CreateAsync();

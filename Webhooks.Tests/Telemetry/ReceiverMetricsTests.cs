@@ -6,6 +6,8 @@ using Webhooks.Tests.Infrastructure;
 namespace Webhooks.Tests.Telemetry;
 
 /// <summary>The receiver's metrics exist on <c>/metrics</c> and move when events flow.</summary>
+// Not in parallel: every host in the test process exports every meter of the same name.
+[NonParallelizable]
 public partial class ReceiverMetricsTests
 {
     [Test]
