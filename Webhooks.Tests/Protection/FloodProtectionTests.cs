@@ -89,7 +89,12 @@ public partial class FloodProtectionTests
     [Test]
     public async Task BeyondTheUnverifiedCap_NewRequestsGet503AtOnce_AndGoodEventsFlowAgainWhenSlotsFree()
     {
-        await using var receiver = await StartAsync(new() { ["Protection:MaxConcurrentUnverified"] = "2", ["Protection:BodyTimeout"] = "00:01:00" });
+        // No minimum body rate: Kestrel would end the stalled requests (408) after its five-second grace,
+        // and a slow machine could start the second after the first has ended; they must overlap.
+        await using var receiver = await StartAsync(new()
+        {
+            ["Protection:MaxConcurrentUnverified"] = "2", ["Protection:BodyTimeout"] = "00:01:00", ["Protection:MinBodyBytesPerSecond"] = "0",
+        });
         var slow = IPAddress.Parse("127.0.0.4");
         var body = ValidBody();
         var partial = Signed(body)[..^body.Length];

@@ -6,25 +6,18 @@ using Webhooks.Tests.Infrastructure;
 namespace Webhooks.Tests.Telemetry;
 
 /// <summary>One event, one trace: from the receiver's HTTP span through the store and the relay's publish to the processor's consume and order update.</summary>
+// Not in parallel: every host in the test process listens to every activity source of the same name.
+[NonParallelizable]
 public class EndToEndTraceTests
 {
     [Test]
     public async Task OneEvent_IsOneTrace_FromThePostToTheOrderUpdate()
     {
-        // Each host exports into a list of its own (an exporter adds without locking); the test reads
-        // both, as one collector would receive both services' spans.
-        var receiverSpans = new List<Activity>();
-        var processorSpans = new List<Activity>();
-        List<Activity> Spans()
-        {
-            lock (receiverSpans)
-            {
-                lock (processorSpans)
-                {
-                    return [.. receiverSpans, .. processorSpans];
-                }
-            }
-        }
+        // Each host exports into a collection of its own, added to from the exporter's threads; the test
+        // reads both, as one collector would receive both services' spans.
+        var receiverSpans = new LockedCollection<Activity>();
+        var processorSpans = new LockedCollection<Activity>();
+        List<Activity> Spans() => [.. receiverSpans.Snapshot(), .. processorSpans.Snapshot()];
 
         await using var receiver = new ReceiverFactory(services: s => s.ConfigureOpenTelemetryTracerProvider(t => t.SetSampler(new AlwaysOnSampler()).AddInMemoryExporter(receiverSpans)));
         await using var schema = await ProcessorSchema.CreateAsync();

@@ -87,7 +87,8 @@ public class ProcessorMetricsTests
         using var http = processor.CreateClient();
         await CliQueues.FillAsync(processor.ErrorQueueName, 3);
 
-        var scrape = await WaitForAsync(http, s => s.Value("webhooks_queue_depth", "queue=\"dead_letters\"") == 3);
+        // One round samples the broker, then the database: wait for a round that has both.
+        var scrape = await WaitForAsync(http, s => s.Value("webhooks_queue_depth", "queue=\"dead_letters\"") == 3 && s.Has("webhooks_dependency_up", "dependency=\"postgres\""));
 
         Assert.That(scrape.Value("webhooks_queue_depth", "queue=\"events\""), Is.Zero);
         Assert.That(scrape.Value("webhooks_dependency_up", "dependency=\"rabbitmq\""), Is.EqualTo(1));
@@ -96,7 +97,6 @@ public class ProcessorMetricsTests
     }
 
     [Test]
-
     public async Task BrokerStopped_TheQueueGaugesDisappear_AndRabbitMqIsDown()
     {
         await using var schema = await ProcessorSchema.CreateAsync();
