@@ -15,7 +15,9 @@ internal static class BareServer
 
         app.MapPost("/webhooks/stripe", async (HttpContext context) =>
         {
-            var body = (await RequestBodyReader.ReadAsync(context.Request, 1_048_576, TimeSpan.FromSeconds(10), TimeProvider.System, context.RequestAborted)).Body;
+            var read = await RequestBodyReader.ReadAsync(
+                context.Request, 1_048_576, TimeSpan.FromSeconds(10), TimeProvider.System, context.RequestAborted);
+            var body = read.Body;
             if (body is null)
             {
                 return Results.StatusCode(413);
