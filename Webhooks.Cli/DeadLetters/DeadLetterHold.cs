@@ -30,7 +30,8 @@ internal sealed class DeadLetterHold : IAsyncDisposable
 
     private readonly IChannel _channel;
     private readonly int _take;
-    private readonly Channel<DeadLetter> _deliveries = Channel.CreateUnbounded<DeadLetter>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+    private readonly Channel<DeadLetter> _deliveries =
+        Channel.CreateUnbounded<DeadLetter>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
 
     private DeadLetterHold(IChannel channel, string queue, uint count, int take)
     {
@@ -123,7 +124,8 @@ internal sealed class DeadLetterHold : IAsyncDisposable
 
         try
         {
-            await _channel.BasicConsumeAsync(Queue, autoAck: false, consumerTag: "", noLocal: false, exclusive: true, arguments: null, consumer, cancellationToken);
+            await _channel.BasicConsumeAsync(
+                Queue, autoAck: false, consumerTag: "", noLocal: false, exclusive: true, arguments: null, consumer, cancellationToken);
         }
         catch (OperationInterruptedException ex) when (ex.ShutdownReason?.ReplyCode == Constants.AccessRefused)
         {

@@ -34,7 +34,8 @@ internal sealed class ReplayPublisher : IAsyncDisposable
         timeout.CancelAfter(ConfirmTimeout);
         try
         {
-            await _channel.BasicPublishAsync(exchange: "", routingKey: queue, mandatory: true, basicProperties: CopyProperties(letter), body: letter.Body, timeout.Token);
+            await _channel.BasicPublishAsync(
+                exchange: "", routingKey: queue, mandatory: true, basicProperties: CopyProperties(letter), body: letter.Body, timeout.Token);
             return null;
         }
         catch (PublishException ex) when (ex.IsReturn)

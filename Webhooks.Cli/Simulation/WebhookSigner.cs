@@ -24,7 +24,9 @@ internal sealed class WebhookSigner
     {
         _signing = signing;
         _key = signing.Scheme == SigningScheme.Standard
-            ? TryDecodeStandardSecret(signing.Secret, out var key) ? key : throw new ArgumentException("The standard scheme's secret is not base64 after 'whsec_'.", nameof(signing))
+            ? TryDecodeStandardSecret(signing.Secret, out var key)
+                ? key
+                : throw new ArgumentException("The standard scheme's secret is not base64 after 'whsec_'.", nameof(signing))
             : Encoding.UTF8.GetBytes(signing.Secret);
     }
 
