@@ -15,7 +15,8 @@ internal sealed partial class WebhooksOptionsValidator : IValidateOptions<Webhoo
         var failures = new List<string>();
         if (options.Providers.Count == 0)
         {
-            failures.Add("Webhooks__Providers has no provider: configure at least one, e.g. Webhooks__Providers__stripe__Scheme=stripe and Webhooks__Providers__stripe__Secrets__0=whsec_...");
+            failures.Add("Webhooks__Providers has no provider: configure at least one, "
+                + "e.g. Webhooks__Providers__stripe__Scheme=stripe and Webhooks__Providers__stripe__Secrets__0=whsec_...");
         }
 
         if (options.MaxBodyBytes is < 1024 or > 64 * 1024 * 1024)

@@ -53,7 +53,9 @@ public sealed class HmacSignatureVerifier : ISignatureVerifier
         Span<byte> candidate = stackalloc byte[48];
         var decoded = _base64
             ? Convert.TryFromBase64Chars(value, candidate, out var written) && written == HmacSha256.Size
-            : value.Length == HmacSha256.Size * 2 && Convert.FromHexString(value, candidate, out _, out written) == System.Buffers.OperationStatus.Done && written == HmacSha256.Size;
+            : value.Length == HmacSha256.Size * 2
+              && Convert.FromHexString(value, candidate, out _, out written) == System.Buffers.OperationStatus.Done
+              && written == HmacSha256.Size;
         if (!decoded)
         {
             return SignatureCheck.Invalid($"The {_header} header is not a {(_base64 ? "base64" : "hex")} HMAC-SHA256.");

@@ -21,7 +21,9 @@ public sealed class StandardWebhooksSignatureVerifier : ISignatureVerifier
 
     public StandardWebhooksSignatureVerifier(IEnumerable<string> secrets, int toleranceSeconds, TimeProvider clock)
     {
-        _keys = [.. secrets.Select(s => TryDecodeSecret(s, out var key) ? key : throw new ArgumentException("A Standard Webhooks secret is not valid base64.", nameof(secrets)))];
+        _keys = [.. secrets.Select(s => TryDecodeSecret(s, out var key)
+            ? key
+            : throw new ArgumentException("A Standard Webhooks secret is not valid base64.", nameof(secrets)))];
         _toleranceSeconds = toleranceSeconds;
         _clock = clock;
     }

@@ -77,7 +77,9 @@ public sealed class StripeSignatureVerifier : ISignatureVerifier
 
                 // A v1 that is not 64 hex digits can match nothing; it is skipped, as if absent.
                 var slot = candidates.Slice(candidateCount * HmacSha256.Size, HmacSha256.Size);
-                if (value.Length == HmacSha256.Size * 2 && Convert.FromHexString(value, slot, out _, out var written) == System.Buffers.OperationStatus.Done && written == HmacSha256.Size)
+                if (value.Length == HmacSha256.Size * 2
+                    && Convert.FromHexString(value, slot, out _, out var written) == System.Buffers.OperationStatus.Done
+                    && written == HmacSha256.Size)
                 {
                     candidateCount++;
                 }
