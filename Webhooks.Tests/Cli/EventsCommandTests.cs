@@ -41,7 +41,8 @@ public class EventsCommandTests
         await using var schema = await CliSchema.CreateMigratedAsync();
         // Odd spacing and a non-ASCII character: what was signed must come back unchanged.
         const string body = "{ \"id\":\"evt_raw\",  \"type\":\"charge.succeeded\", \"note\":\"Zürich [x]\" }";
-        var messageId = await StoredEventSeed.InsertAsync(schema, "stripe", "evt_raw", "charge.succeeded", TimeProvider.System.GetUtcNow(), body, "{\"stripe-signature\":\"t=1,v1=ab\"}");
+        var messageId = await StoredEventSeed.InsertAsync(
+            schema, "stripe", "evt_raw", "charge.succeeded", TimeProvider.System.GetUtcNow(), body, "{\"stripe-signature\":\"t=1,v1=ab\"}");
 
         var json = await CliRunner.RunAsync(schema.Settings(), "events", "show", "stripe", "evt_raw", "--json");
         var table = await CliRunner.RunAsync(schema.Settings(), "events", "show", "stripe", "evt_raw");

@@ -29,7 +29,10 @@ public class OnCallStoryTests
             await PostAsync(client, "payment_intent.created", orderId);
         }
 
-        Assert.That(await Eventually.TrueAsync(async () => await CountAsync(orders, orderIds, "pending") == 3, TimeSpan.FromSeconds(30)), Is.True, "the orders are pending");
+        Assert.That(
+            await Eventually.TrueAsync(async () => await CountAsync(orders, orderIds, "pending") == 3, TimeSpan.FromSeconds(30)),
+            Is.True,
+            "the orders are pending");
 
         // The processor's table is renamed under it: every payment that arrives now fails for good.
         await ExecuteAsync(postgres, "ALTER TABLE orders RENAME TO orders_moved_away");
@@ -61,7 +64,10 @@ public class OnCallStoryTests
         var one = await CliRunner.RunAsync(cli, "dlq", "replay", messageIds[0]);
         Assert.That(one.ExitCode, Is.Zero, one.ToString());
         var firstOrder = orderIds[paidEvents.IndexOf(first.GetProperty("eventId").GetString()!)];
-        Assert.That(await Eventually.TrueAsync(async () => await orders.StatusAsync(firstOrder) == "paid", TimeSpan.FromSeconds(30)), Is.True, "the replayed payment is applied");
+        Assert.That(
+            await Eventually.TrueAsync(async () => await orders.StatusAsync(firstOrder) == "paid", TimeSpan.FromSeconds(30)),
+            Is.True,
+            "the replayed payment is applied");
         Assert.That(await CliQueues.CountAsync(processor.ErrorQueueName), Is.EqualTo(2u));
 
         // ...then the rest.
@@ -69,7 +75,10 @@ public class OnCallStoryTests
         Assert.That(rest.ExitCode, Is.Zero, rest.ToString());
         Assert.That(rest.Stdout, Does.Contain("Replayed 2 messages"));
 
-        Assert.That(await Eventually.TrueAsync(async () => await CountAsync(orders, orderIds, "paid") == 3, TimeSpan.FromSeconds(30)), Is.True, "every order ends paid");
+        Assert.That(
+            await Eventually.TrueAsync(async () => await CountAsync(orders, orderIds, "paid") == 3, TimeSpan.FromSeconds(30)),
+            Is.True,
+            "every order ends paid");
         Assert.That(await CliQueues.CountAsync(processor.ErrorQueueName), Is.Zero, "the dead-letter queue is empty");
         var empty = await CliRunner.RunAsync(cli, "dlq", "list", "--json");
         Assert.That(empty.Json().GetArrayLength(), Is.Zero);

@@ -151,7 +151,8 @@ public class OrderStateTests
         await _processor.PublishAsync(message);
 
         var seen = await Eventually.TrueAsync(
-            () => Task.FromResult(_processor.Logs.Lines.Any(l => l.Contains(message.EventId, StringComparison.Ordinal) && l.Contains("Duplicate", StringComparison.Ordinal))),
+            () => Task.FromResult(_processor.Logs.Lines.Any(l => l.Contains(message.EventId, StringComparison.Ordinal)
+                && l.Contains("Duplicate", StringComparison.Ordinal))),
             TimeSpan.FromSeconds(20));
         Assert.That(seen, Is.True, "the second delivery was consumed and recognised as a duplicate");
         Assert.That(await _db.ProcessedCountAsync([message.EventId]), Is.EqualTo(1));
@@ -203,7 +204,8 @@ public class OrderStateTests
 
         await Task.WhenAll(messages.Select(m => _processor.PublishAsync(m)));
 
-        var all = await Eventually.TrueAsync(async () => await _db.ProcessedCountAsync(messages.Select(m => m.EventId)) == messages.Count, TimeSpan.FromSeconds(30));
+        var all = await Eventually.TrueAsync(
+            async () => await _db.ProcessedCountAsync(messages.Select(m => m.EventId)) == messages.Count, TimeSpan.FromSeconds(30));
         Assert.That(all, Is.True, "every event was processed once");
         foreach (var orderId in orders)
         {

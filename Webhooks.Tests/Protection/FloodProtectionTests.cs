@@ -24,7 +24,12 @@ public partial class FloodProtectionTests
     [Test]
     public async Task AFloodOfBadSignaturesFromOneAddress_DoesNotStopGoodEventsFromAnother()
     {
-        await using var receiver = await StartAsync(new() { ["Protection:FailureThreshold"] = $"{Threshold}", ["Protection:LimitedRequestsPerSecond"] = "0.01", ["Protection:LimitedBurst"] = "1" });
+        await using var receiver = await StartAsync(new()
+        {
+            ["Protection:FailureThreshold"] = $"{Threshold}",
+            ["Protection:LimitedRequestsPerSecond"] = "0.01",
+            ["Protection:LimitedBurst"] = "1",
+        });
         var attacker = IPAddress.Parse("127.0.0.2");
 
         var flood = Task.WhenAll(Enumerable.Range(0, FloodConcurrency).Select(async _ =>
@@ -54,7 +59,10 @@ public partial class FloodProtectionTests
             Assert.That(good.Select(g => g.Answer.Status), Is.All.EqualTo(200), "every good event from the other address was accepted");
             Assert.That(stored, Is.EqualTo(good.Count));
             Assert.That(floodAnswers.Select(a => a.Status), Is.All.AnyOf(401, 429));
-            Assert.That(unauthorized, Is.LessThanOrEqualTo(Threshold + FloodConcurrency), "only the failures before the limit (and those already in flight) were verified");
+            Assert.That(
+                unauthorized,
+                Is.LessThanOrEqualTo(Threshold + FloodConcurrency),
+                "only the failures before the limit (and those already in flight) were verified");
             Assert.That(limited, Has.Count.GreaterThanOrEqualTo(Flood - Threshold - FloodConcurrency));
             Assert.That(limited.Select(a => int.Parse(a.Header("Retry-After")!, CultureInfo.InvariantCulture)), Is.All.GreaterThanOrEqualTo(1));
             Assert.That(counted, Is.EqualTo(limited.Count), "each 429 is counted in webhooks.events.received");
@@ -98,7 +106,11 @@ public partial class FloodProtectionTests
         var slow = IPAddress.Parse("127.0.0.4");
         var body = ValidBody();
         var partial = Signed(body)[..^body.Length];
-        var stalled = new List<Socket> { await RawHttp.OpenStalledAsync(receiver.Server, partial, slow), await RawHttp.OpenStalledAsync(receiver.Server, partial, slow) };
+        var stalled = new List<Socket>
+        {
+            await RawHttp.OpenStalledAsync(receiver.Server, partial, slow),
+            await RawHttp.OpenStalledAsync(receiver.Server, partial, slow),
+        };
 
         RawResponse? busy = null;
         try
@@ -132,7 +144,12 @@ public partial class FloodProtectionTests
     public async Task BehindATrustedProxy_TheForwardedCallerIsLimited_NotTheProxy()
     {
         var proxy = IPAddress.Parse("127.0.0.5");
-        await using var receiver = await StartAsync(new() { ["Protection:FailureThreshold"] = $"{Threshold}", ["Protection:LimitedRequestsPerSecond"] = "0.01", ["Protection:TrustedProxies:0"] = "127.0.0.5/32" });
+        await using var receiver = await StartAsync(new()
+        {
+            ["Protection:FailureThreshold"] = $"{Threshold}",
+            ["Protection:LimitedRequestsPerSecond"] = "0.01",
+            ["Protection:TrustedProxies:0"] = "127.0.0.5/32",
+        });
         for (var i = 0; i < Threshold; i++)
         {
             await RawHttp.SendAsync(receiver.Server, BadlySigned(ValidBody(), "X-Forwarded-For: 203.0.113.9"), proxy);
@@ -151,7 +168,8 @@ public partial class FloodProtectionTests
     public async Task WithoutTrustedProxies_XForwardedForIsIgnored_SoACallerCannotChooseItsAddress()
     {
         var attacker = IPAddress.Parse("127.0.0.6");
-        await using var receiver = await StartAsync(new() { ["Protection:FailureThreshold"] = $"{Threshold}", ["Protection:LimitedRequestsPerSecond"] = "0.01" });
+        await using var receiver = await StartAsync(
+            new() { ["Protection:FailureThreshold"] = $"{Threshold}", ["Protection:LimitedRequestsPerSecond"] = "0.01" });
         for (var i = 0; i < Threshold; i++)
         {
             await RawHttp.SendAsync(receiver.Server, BadlySigned(ValidBody(), $"X-Forwarded-For: 203.0.113.{i}"), attacker);
@@ -162,9 +180,11 @@ public partial class FloodProtectionTests
         Assert.That(next.Status, Is.EqualTo(429), next.ToString());
     }
 
-    private static byte[] Signed(byte[] body, params string[] extraHeaders) => Post("/webhooks/stripe", body, ["Content-Type: application/json", $"Stripe-Signature: {StripeSignature(body)}", .. extraHeaders]);
+    private static byte[] Signed(byte[] body, params string[] extraHeaders) =>
+        Post("/webhooks/stripe", body, ["Content-Type: application/json", $"Stripe-Signature: {StripeSignature(body)}", .. extraHeaders]);
 
-    private static byte[] BadlySigned(byte[] body, params string[] extraHeaders) => Post("/webhooks/stripe", body, ["Content-Type: application/json", $"Stripe-Signature: t={TestSigner.Now()},v1={new string('b', 64)}", .. extraHeaders]);
+    private static byte[] BadlySigned(byte[] body, params string[] extraHeaders) =>
+        Post("/webhooks/stripe", body, ["Content-Type: application/json", $"Stripe-Signature: t={TestSigner.Now()},v1={new string('b', 64)}", .. extraHeaders]);
 
     private static async Task<RealReceiver> StartAsync(Dictionary<string, string?> settings)
     {
@@ -180,7 +200,9 @@ public partial class FloodProtectionTests
     {
         using var client = new HttpClient { BaseAddress = receiver.Server };
         var scrape = await client.GetStringAsync(new Uri("/metrics", UriKind.Relative));
-        var match = CounterLine().Matches(scrape).FirstOrDefault(m => m.Groups["labels"].Value.Contains($"outcome=\"{outcome}\"", StringComparison.Ordinal) && m.Groups["labels"].Value.Contains("provider=\"stripe\"", StringComparison.Ordinal));
+        var match = CounterLine().Matches(scrape).FirstOrDefault(m =>
+            m.Groups["labels"].Value.Contains($"outcome=\"{outcome}\"", StringComparison.Ordinal)
+            && m.Groups["labels"].Value.Contains("provider=\"stripe\"", StringComparison.Ordinal));
         return match is null ? 0 : long.Parse(match.Groups["value"].Value, CultureInfo.InvariantCulture);
     }
 

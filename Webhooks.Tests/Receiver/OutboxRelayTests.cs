@@ -44,7 +44,8 @@ public class OutboxRelayTests
 
         // The relay has tried (and the broker returned the message) at least once by now.
         Assert.That(
-            await Eventually.TrueAsync(async () => factory.Logs.Lines.Any(l => l.Contains("no queue is bound", StringComparison.Ordinal)), TimeSpan.FromSeconds(20)),
+            await Eventually.TrueAsync(
+                async () => factory.Logs.Lines.Any(l => l.Contains("no queue is bound", StringComparison.Ordinal)), TimeSpan.FromSeconds(20)),
             Is.True,
             "the relay should have tried and been refused");
         Assert.That(await factory.Store.CountOutboxAsync("stripe", [id]), Is.EqualTo(1), "an unroutable message is not counted as published");
@@ -101,7 +102,8 @@ public class OutboxRelayTests
         var ids = Enumerable.Range(0, 300).Select(_ => TestEvents.NewEventId()).ToList();
 
         // Both relays see every row; SKIP LOCKED must keep them from publishing the same one.
-        await Parallel.ForEachAsync(ids.Select((id, i) => (id, client: i % 2 == 0 ? firstClient : secondClient)), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (item, token) =>
+        var sends = ids.Select((id, i) => (id, client: i % 2 == 0 ? firstClient : secondClient));
+        await Parallel.ForEachAsync(sends, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (item, token) =>
         {
             using var response = await item.client.SendAsync(TestEvents.Stripe(TestEvents.StripeBody(item.id)), token);
             Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));

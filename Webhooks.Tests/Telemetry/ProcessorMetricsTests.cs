@@ -88,7 +88,8 @@ public class ProcessorMetricsTests
         await CliQueues.FillAsync(processor.ErrorQueueName, 3);
 
         // One round samples the broker, then the database: wait for a round that has both.
-        var scrape = await WaitForAsync(http, s => s.Value("webhooks_queue_depth", "queue=\"dead_letters\"") == 3 && s.Has("webhooks_dependency_up", "dependency=\"postgres\""));
+        var scrape = await WaitForAsync(http, s => s.Value("webhooks_queue_depth", "queue=\"dead_letters\"") == 3
+            && s.Has("webhooks_dependency_up", "dependency=\"postgres\""));
 
         Assert.That(scrape.Value("webhooks_queue_depth", "queue=\"events\""), Is.Zero);
         Assert.That(scrape.Value("webhooks_dependency_up", "dependency=\"rabbitmq\""), Is.EqualTo(1));

@@ -33,12 +33,16 @@ public partial class ReceiverMetricsTests
         }, TimeSpan.FromSeconds(20));
 
         Assert.That(moved, Is.True, "webhooks.events.published should count the confirmed publish");
+
+        double Received(string labels) =>
+            Value(after, "webhooks_events_received_total", labels) - Value(before, "webhooks_events_received_total", labels);
+
         Assert.Multiple(() =>
         {
-            Assert.That(Value(after, "webhooks_events_received_total", "outcome=\"accepted\",provider=\"stripe\"") - Value(before, "webhooks_events_received_total", "outcome=\"accepted\",provider=\"stripe\""), Is.EqualTo(1));
-            Assert.That(Value(after, "webhooks_events_received_total", "outcome=\"duplicate\",provider=\"stripe\"") - Value(before, "webhooks_events_received_total", "outcome=\"duplicate\",provider=\"stripe\""), Is.EqualTo(1));
-            Assert.That(Value(after, "webhooks_events_received_total", "outcome=\"rejected_signature\",provider=\"stripe\"") - Value(before, "webhooks_events_received_total", "outcome=\"rejected_signature\",provider=\"stripe\""), Is.EqualTo(1));
-            Assert.That(Value(after, "webhooks_events_received_total", "outcome=\"unknown_provider\",provider=\"unknown\"") - Value(before, "webhooks_events_received_total", "outcome=\"unknown_provider\",provider=\"unknown\""), Is.EqualTo(1));
+            Assert.That(Received("outcome=\"accepted\",provider=\"stripe\""), Is.EqualTo(1));
+            Assert.That(Received("outcome=\"duplicate\",provider=\"stripe\""), Is.EqualTo(1));
+            Assert.That(Received("outcome=\"rejected_signature\",provider=\"stripe\""), Is.EqualTo(1));
+            Assert.That(Received("outcome=\"unknown_provider\",provider=\"unknown\""), Is.EqualTo(1));
             Assert.That(Value(after, "webhooks_ack_duration_seconds_count", "outcome=\"accepted\",provider=\"stripe\""), Is.GreaterThanOrEqualTo(1));
             Assert.That(Value(after, "webhooks_publish_lag_seconds_count", ""), Is.GreaterThanOrEqualTo(1));
             Assert.That(after, Does.Contain("webhooks_outbox_backlog"));

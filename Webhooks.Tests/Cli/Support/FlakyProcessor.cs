@@ -97,7 +97,10 @@ public sealed class FlakyProcessor : IAsyncDisposable
             ids.Add(id.ToString());
             // One by one, so that the error queue's order is the order of the ids returned.
             var expected = before + (uint)ids.Count;
-            Assert.That(await CliQueues.WaitForCountAsync(ErrorQueueName, expected, TimeSpan.FromSeconds(30)), Is.EqualTo(expected), "the consumer should dead-letter each message");
+            Assert.That(
+                await CliQueues.WaitForCountAsync(ErrorQueueName, expected, TimeSpan.FromSeconds(30)),
+                Is.EqualTo(expected),
+                "the consumer should dead-letter each message");
         }
 
         return ids;
