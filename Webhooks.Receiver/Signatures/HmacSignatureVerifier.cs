@@ -61,13 +61,7 @@ public sealed class HmacSignatureVerifier : ISignatureVerifier
             return SignatureCheck.Invalid($"The {_header} header is not a {(_base64 ? "base64" : "hex")} HMAC-SHA256.");
         }
 
-        Span<byte> expected = stackalloc byte[_keys.Length * HmacSha256.Size];
-        for (var i = 0; i < _keys.Length; i++)
-        {
-            HmacSha256.Compute(_keys[i], "", body, expected.Slice(i * HmacSha256.Size, HmacSha256.Size));
-        }
-
-        return HmacSha256.MatchesAny(candidate[..HmacSha256.Size], expected)
+        return HmacSha256.AnyMatches(_keys, "", body, candidate[..HmacSha256.Size])
             ? SignatureCheck.Valid()
             : SignatureCheck.Mismatch($"The {_header} signature does not match an active signing secret for this endpoint.");
     }
