@@ -1,5 +1,4 @@
 using System.Globalization;
-using RabbitMQ.Client.Exceptions;
 using Webhooks.Cli.Audit;
 using Webhooks.Cli.Output;
 
@@ -155,7 +154,7 @@ internal sealed class DlqReplayHandler(DeadLetterQueue queue, AuditLog audit, Cl
             await hold.RemoveAsync(letter, CancellationToken.None);
             outcome.Replayed.Add(letter);
         }
-        catch (Exception ex) when (ex is AlreadyClosedException or OperationInterruptedException or IOException)
+        catch (Exception ex) when (BrokerChannel.IsLost(ex))
         {
             // The copy is confirmed but the original could not be removed: the broker has put it
             // back in the dead-letter queue. Harmless (the processor applies an event once), but said.
