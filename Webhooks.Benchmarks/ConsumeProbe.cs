@@ -8,8 +8,8 @@ using Webhooks.Contracts;
 using Webhooks.Infrastructure;
 using Webhooks.Infrastructure.Database;
 using Webhooks.Infrastructure.Messaging;
-using Webhooks.Processor.Messaging;
 using Webhooks.Infrastructure.Settings;
+using Webhooks.Processor.Messaging;
 
 namespace Webhooks.Benchmarks;
 

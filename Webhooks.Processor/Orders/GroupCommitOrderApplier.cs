@@ -1,9 +1,9 @@
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Webhooks.Infrastructure.Batching;
+using Webhooks.Infrastructure.Settings;
 using Webhooks.Processor.Disputes;
 using Webhooks.Processor.Telemetry;
-using Webhooks.Infrastructure.Settings;
 
 namespace Webhooks.Processor.Orders;
 

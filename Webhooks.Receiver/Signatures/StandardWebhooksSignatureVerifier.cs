@@ -1,6 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Primitives;
 using Webhooks.Infrastructure.Signing;
 
 namespace Webhooks.Receiver.Signatures;
@@ -107,7 +106,7 @@ public sealed class StandardWebhooksSignatureVerifier : ISignatureVerifier
 
     private static bool TryGetSingle(IHeaderDictionary headers, string name, string alias, out string value, [NotNullWhen(false)] out string? failure)
     {
-        StringValues values = headers[name];
+        var values = headers[name];
         if (values.Count == 0)
         {
             values = headers[alias];

@@ -44,9 +44,10 @@ public static class BodyCases
             "Two id members are refused with 400 since the key the signer meant is ambiguous",
             "{\"id\":\"evt_h_dup_a\",\"id\":\"evt_h_dup_b\"}");
         // Payloads stay out of answers and logs: here a card number that a sender put in a member name.
-        yield return Refused(
+        var cardNumberAsName = Refused(
             "A repeated member name holding a card number is refused with 400 without quoting it",
-            "{\"id\":\"evt_h_pan\",\"4242424242424242\":1,\"4242424242424242\":2}") with { MustNotEcho = "4242424242" };
+            "{\"id\":\"evt_h_pan\",\"4242424242424242\":1,\"4242424242424242\":2}");
+        yield return cardNumberAsName with { MustNotEcho = "4242424242" };
         yield return Refused(
             "A second id spelled with a JSON escape is still a duplicate and refused with 400",
             "{\"id\":\"evt_h_esc_a\",\"\\u0069d\":\"evt_h_esc_b\"}");

@@ -101,7 +101,9 @@ public partial class FloodProtectionTests
         // and a slow machine could start the second after the first has ended; they must overlap.
         await using var receiver = await StartAsync(new()
         {
-            ["Protection:MaxConcurrentUnverified"] = "2", ["Protection:BodyTimeout"] = "00:01:00", ["Protection:MinBodyBytesPerSecond"] = "0",
+            ["Protection:MaxConcurrentUnverified"] = "2",
+            ["Protection:BodyTimeout"] = "00:01:00",
+            ["Protection:MinBodyBytesPerSecond"] = "0",
         });
         var slow = IPAddress.Parse("127.0.0.4");
         var body = ValidBody();

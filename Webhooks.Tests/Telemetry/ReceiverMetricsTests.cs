@@ -25,7 +25,7 @@ public partial class ReceiverMetricsTests
         using (await client.SendAsync(TestEvents.Json("/webhooks/nope", "{}"u8.ToArray()))) { }
         Assert.That(await queue.WaitForCountAsync(1, TimeSpan.FromSeconds(20)), Is.EqualTo(1u));
 
-        string after = "";
+        var after = "";
         var moved = await Eventually.TrueAsync(async () =>
         {
             after = await ScrapeAsync(client);
