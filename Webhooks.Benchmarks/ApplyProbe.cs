@@ -5,10 +5,10 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using Webhooks.Infrastructure;
 using Webhooks.Infrastructure.Database;
+using Webhooks.Infrastructure.Settings;
 using Webhooks.Processor.Disputes;
 using Webhooks.Processor.Orders;
 using Webhooks.Processor.Telemetry;
-using Webhooks.Infrastructure.Settings;
 
 namespace Webhooks.Benchmarks;
 
@@ -26,9 +26,11 @@ internal static class ApplyProbe
 
     public static async Task RunAsync(string schema, int count, int concurrency)
     {
-        var connectionString = new NpgsqlConnectionStringBuilder(Environment.GetEnvironmentVariable("ConnectionStrings__Postgres")) { SearchPath = schema }.ConnectionString;
+        var postgres = Environment.GetEnvironmentVariable("ConnectionStrings__Postgres");
+        var connectionString = new NpgsqlConnectionStringBuilder(postgres) { SearchPath = schema }.ConnectionString;
         await using var dataSource = DatabaseServiceCollectionExtensions.CreateDataSource(connectionString);
-        await new DatabaseMigrator(dataSource, Options.Create(new ConnectionStringsOptions { Postgres = connectionString }), NullLogger<DatabaseMigrator>.Instance)
+        var connectionStrings = Options.Create(new ConnectionStringsOptions { Postgres = connectionString });
+        await new DatabaseMigrator(dataSource, connectionStrings, NullLogger<DatabaseMigrator>.Instance)
             .MigrateAsync(CancellationToken.None);
         using var meters = new MeterFactory();
         using var telemetry = new ProcessorTelemetry(meters);
@@ -38,7 +40,13 @@ internal static class ApplyProbe
         await applier.StartAsync(CancellationToken.None);
         var run = DateTime.UtcNow.Ticks.ToString(CultureInfo.InvariantCulture);
         var events = Enumerable.Range(0, count).Select(i => new OrderEvent(
-            "stripe", $"evt_apply_{run}_{i}", Lifecycle[i % 4].Type, DateTimeOffset.UtcNow, $"order_apply_{run}_{i / 4}", Lifecycle[i % 4].Status, null)).ToList();
+            "stripe",
+            $"evt_apply_{run}_{i}",
+            Lifecycle[i % 4].Type,
+            DateTimeOffset.UtcNow,
+            $"order_apply_{run}_{i / 4}",
+            Lifecycle[i % 4].Status,
+            null)).ToList();
 
         var process = Process.GetCurrentProcess();
         var cpuBefore = process.TotalProcessorTime;
@@ -57,7 +65,8 @@ internal static class ApplyProbe
         var cpu = process.TotalProcessorTime - cpuBefore;
         await applier.StopAsync(CancellationToken.None);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"applied {count} events by {concurrency} callers in {watch.Elapsed.TotalSeconds:0.00} s: {count / watch.Elapsed.TotalSeconds:0}/s, {cpu.TotalMilliseconds * 1000 / count:0} µs CPU each"));
+            $"applied {count} events by {concurrency} callers in {watch.Elapsed.TotalSeconds:0.00} s: "
+            + $"{count / watch.Elapsed.TotalSeconds:0}/s, {cpu.TotalMilliseconds * 1000 / count:0} µs CPU each"));
     }
 
     private sealed class MeterFactory : System.Diagnostics.Metrics.IMeterFactory

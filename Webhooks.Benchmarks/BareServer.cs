@@ -1,4 +1,3 @@
-using Webhooks.Receiver.Ingestion;
 using Webhooks.Receiver.Signatures;
 
 namespace Webhooks.Benchmarks;
@@ -15,7 +14,7 @@ internal static class BareServer
 
         app.MapPost("/webhooks/stripe", async (HttpContext context) =>
         {
-            var body = (await RequestBodyReader.ReadAsync(context.Request, 1_048_576, TimeSpan.FromSeconds(10), TimeProvider.System, context.RequestAborted)).Body;
+            var body = await BenchSettings.ReadBodyAsync(context);
             if (body is null)
             {
                 return Results.StatusCode(413);

@@ -1,9 +1,12 @@
+using System.Globalization;
+
 namespace Webhooks.Benchmarks;
 
 /// <summary>
 /// <c>template</c> writes the real-shaped event body the load tool signs; <c>sink</c> binds a bounded
 /// queue to an exchange so publishes are routed; <c>bare</c> and <c>naive</c> serve the comparison
-/// endpoints; <c>backlog</c> fills the processor's queue for the drain benchmark; <c>consume</c> measures the consume pipeline alone. The receiver itself is measured as its own process.
+/// endpoints; <c>backlog</c> fills the processor's queue for the drain benchmark; <c>consume</c>
+/// measures the consume pipeline alone. The receiver itself is measured as its own process.
 /// </summary>
 public static class BenchmarkMain
 {
@@ -21,16 +24,16 @@ public static class BenchmarkMain
                 Console.WriteLine(await StoredRows.CountAsync(args[1], args[2]));
                 return 0;
             case "publish":
-                await PublishProbe.RunAsync(args[1], int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture), int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture));
+                await PublishProbe.RunAsync(args[1], Number(args[2]), Number(args[3]));
                 return 0;
             case "backlog":
-                await ProcessorBacklog.FillAsync(args[1], args[2], int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture), int.Parse(args[4], System.Globalization.CultureInfo.InvariantCulture));
+                await ProcessorBacklog.FillAsync(args[1], args[2], Number(args[3]), Number(args[4]));
                 return 0;
             case "consume":
-                await ConsumeProbe.RunAsync(args[1], args[2], args[3], int.Parse(args[4], System.Globalization.CultureInfo.InvariantCulture));
+                await ConsumeProbe.RunAsync(args[1], args[2], args[3], Number(args[4]));
                 return 0;
             case "apply":
-                await ApplyProbe.RunAsync(args[1], int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture), int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture));
+                await ApplyProbe.RunAsync(args[1], Number(args[2]), Number(args[3]));
                 return 0;
             case "bare":
                 await BareServer.RunAsync(args[1..]);
@@ -39,8 +42,19 @@ public static class BenchmarkMain
                 await NaiveServer.RunAsync(args[1..]);
                 return 0;
             default:
-                await Console.Error.WriteLineAsync("usage: Webhooks.Benchmarks template <fixtures-dir> <out-file> | sink <exchange> <queue> [classic|quorum] | count <schema> <id-prefix> | publish <template-file> <count> <in-flight> | backlog <template-file> <run-id> <count> <events-per-order> | consume declare|raw|single|batch <exchange> <queue> <count> | apply <schema> <count> <concurrency> | bare|naive [--urls URL]");
+                await Console.Error.WriteLineAsync(Usage);
                 return 2;
         }
     }
+
+    private const string Usage = "usage: Webhooks.Benchmarks template <fixtures-dir> <out-file>"
+        + " | sink <exchange> <queue> [classic|quorum]"
+        + " | count <schema> <id-prefix>"
+        + " | publish <template-file> <count> <in-flight>"
+        + " | backlog <template-file> <run-id> <count> <events-per-order>"
+        + " | consume declare|raw|single|batch <exchange> <queue> <count>"
+        + " | apply <schema> <count> <concurrency>"
+        + " | bare|naive [--urls URL]";
+
+    private static int Number(string text) => int.Parse(text, CultureInfo.InvariantCulture);
 }

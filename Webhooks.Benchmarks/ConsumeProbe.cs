@@ -8,8 +8,8 @@ using Webhooks.Contracts;
 using Webhooks.Infrastructure;
 using Webhooks.Infrastructure.Database;
 using Webhooks.Infrastructure.Messaging;
-using Webhooks.Processor.Messaging;
 using Webhooks.Infrastructure.Settings;
+using Webhooks.Processor.Messaging;
 
 namespace Webhooks.Benchmarks;
 
@@ -66,7 +66,8 @@ internal static class ConsumeProbe
         var measured = count - first;
         var cpu = process.TotalProcessorTime - cpuBefore;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{mode}: {measured} messages in {watch.Elapsed.TotalSeconds:0.00} s after the first: {measured / watch.Elapsed.TotalSeconds:0}/s, {cpu.TotalMilliseconds * 1000 / measured:0} µs CPU each"));
+            $"{mode}: {measured} messages in {watch.Elapsed.TotalSeconds:0.00} s after the first: "
+            + $"{measured / watch.Elapsed.TotalSeconds:0}/s, {cpu.TotalMilliseconds * 1000 / measured:0} µs CPU each"));
     }
 
     private static async Task DeclareAsync(string exchange, string queue)

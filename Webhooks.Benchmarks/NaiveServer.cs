@@ -40,7 +40,7 @@ internal static class NaiveServer
 
         app.MapPost("/webhooks/stripe", async (HttpContext context) =>
         {
-            var body = (await RequestBodyReader.ReadAsync(context.Request, 1_048_576, TimeSpan.FromSeconds(10), TimeProvider.System, context.RequestAborted)).Body;
+            var body = await BenchSettings.ReadBodyAsync(context);
             if (body is null)
             {
                 return Results.StatusCode(413);
@@ -64,7 +64,13 @@ internal static class NaiveServer
             }
 
             await publisher.Publish(
-                new PaymentEventReceived(0, "stripe", envelope.EventId, envelope.EventType, TimeProvider.System.GetUtcNow(), System.Text.Encoding.UTF8.GetString(body)),
+                new PaymentEventReceived(
+                    0,
+                    "stripe",
+                    envelope.EventId,
+                    envelope.EventType,
+                    TimeProvider.System.GetUtcNow(),
+                    System.Text.Encoding.UTF8.GetString(body)),
                 ctx => ctx.MessageId = messageId);
             return Results.Ok(new { status = "accepted", id = envelope.EventId });
         });

@@ -19,7 +19,9 @@ internal static class PublishProbe
         var payload = (await File.ReadAllTextAsync(templateFile)).Replace("__EVENT_ID__", "evt_probe", StringComparison.Ordinal);
 
         async Task PublishAsync(int i) =>
-            await bus.Publish(new PaymentEventReceived(i, "stripe", $"evt_probe_{i}", "payment_intent.succeeded", TimeProvider.System.GetUtcNow(), payload), c => c.Durable = true);
+            await bus.Publish(
+                new PaymentEventReceived(i, "stripe", $"evt_probe_{i}", "payment_intent.succeeded", TimeProvider.System.GetUtcNow(), payload),
+                c => c.Durable = true);
 
         await Task.WhenAll(Enumerable.Range(0, 200).Select(PublishAsync));
         var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
@@ -28,7 +30,9 @@ internal static class PublishProbe
         watch.Stop();
         var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
         Console.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
-            $"published {count} in {watch.Elapsed.TotalSeconds:0.00} s: {count / watch.Elapsed.TotalSeconds:0} /s, {cpu.TotalMilliseconds * 1000 / count:0} µs CPU each (payload {Encoding.UTF8.GetByteCount(payload)} bytes, {concurrency} in flight)"));
+            $"published {count} in {watch.Elapsed.TotalSeconds:0.00} s: {count / watch.Elapsed.TotalSeconds:0} /s, "
+            + $"{cpu.TotalMilliseconds * 1000 / count:0} µs CPU each "
+            + $"(payload {Encoding.UTF8.GetByteCount(payload)} bytes, {concurrency} in flight)"));
         await host.StopAsync();
     }
 }

@@ -12,7 +12,8 @@ internal sealed class ConnectionStringsValidator : IValidateOptions<ConnectionSt
         var failures = new List<string>();
         if (string.IsNullOrWhiteSpace(options.Postgres))
         {
-            failures.Add("ConnectionStrings__Postgres is not set: give an Npgsql connection string such as 'Host=127.0.0.1;Database=webhooks;Username=...;Password=...'.");
+            failures.Add("ConnectionStrings__Postgres is not set: give an Npgsql connection string such as "
+                + "'Host=127.0.0.1;Database=webhooks;Username=...;Password=...'.");
         }
         else
         {

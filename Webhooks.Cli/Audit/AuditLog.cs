@@ -52,7 +52,10 @@ internal sealed class AuditLog(
         }
         catch (NpgsqlException ex)
         {
-            throw new CliException($"The {entry.Action} was done ({entry.Succeeded} of {entry.Selected}) but could not be recorded in cli_audit: {DatabaseFailure.Describe(ex)}.", ex);
+            throw new CliException(
+                $"The {entry.Action} was done ({entry.Succeeded} of {entry.Selected}) "
+                + $"but could not be recorded in cli_audit: {DatabaseFailure.Describe(ex)}.",
+                ex);
         }
     }
 

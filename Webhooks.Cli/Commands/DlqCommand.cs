@@ -18,7 +18,10 @@ internal static class DlqCommand
     {
         var limit = CommonOptions.Limit(DlqListHandler.DefaultLimit, "messages (the oldest); when more wait, standard error says how many");
         var json = CommonOptions.Json();
-        var command = new Command("list", "List dead-lettered messages, oldest first: message id, provider, event id, type, reason, exception, when, attempts. Every message stays in place and in order.")
+        var command = new Command(
+            "list",
+            "List dead-lettered messages, oldest first: message id, provider, event id, type, reason, exception, when, attempts. "
+            + "Every message stays in place and in order.")
         {
             limit,
             json,

@@ -17,7 +17,11 @@ internal static class EventsCommand
     {
         var provider = new Option<string?>("--provider") { Description = "Only events from this provider, e.g. stripe.", HelpName = "P" };
         var type = CommonOptions.Type("Only events of this type.");
-        var since = new Option<string?>("--since") { Description = "Only events received in the last 1h, 30m, 2d ... or since a time (2026-01-31T12:00:00Z).", HelpName = "T" };
+        var since = new Option<string?>("--since")
+        {
+            Description = "Only events received in the last 1h, 30m, 2d ... or since a time (2026-01-31T12:00:00Z).",
+            HelpName = "T",
+        };
         var limit = CommonOptions.Limit(EventsListHandler.DefaultLimit, "events (the newest); when more match, standard error says so");
         var json = CommonOptions.Json();
         var command = new Command("list", "List stored events, newest first.") { provider, type, since, limit, json };
@@ -43,15 +47,27 @@ internal static class EventsCommand
 
     private static Command Replay(CliRun run)
     {
-        var provider = new Argument<string?>("provider") { Description = "The provider of the events (with --since: only this provider's).", Arity = ArgumentArity.ZeroOrOne };
+        var provider = new Argument<string?>("provider")
+        {
+            Description = "The provider of the events (with --since: only this provider's).",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
         var ids = CommonOptions.Ids("event-id", "Event ids to publish again.");
-        var since = new Option<string?>("--since") { Description = "Replay every event received since this time or span (1h, 2026-01-31T12:00:00Z).", HelpName = "T" };
+        var since = new Option<string?>("--since")
+        {
+            Description = "Replay every event received since this time or span (1h, 2026-01-31T12:00:00Z).",
+            HelpName = "T",
+        };
         var until = new Option<string?>("--until") { Description = "With --since: only events received before this time or span ago.", HelpName = "T" };
         var dryRun = CommonOptions.DryRun("Show what would be published; change nothing.");
         var yes = CommonOptions.Yes(
             $"Do not ask before a range of more than {EventsReplayHandler.ConfirmThreshold:N0} events "
             + "(without a terminal on standard input such a range needs --yes).");
-        var wait = new Option<string?>("--wait") { Description = $"How long to wait for the outbox relay to publish them (default {EventsReplayHandler.DefaultWait.TotalSeconds:0}s; 0: do not wait).", HelpName = "D" };
+        var wait = new Option<string?>("--wait")
+        {
+            Description = $"How long to wait for the outbox relay to publish them (default {EventsReplayHandler.DefaultWait.TotalSeconds:0}s; 0: do not wait).",
+            HelpName = "D",
+        };
         var command = new Command(
             "replay",
             "Publish stored events again as PaymentEventReceived with their original message ids. They are put back in the receivers' "
@@ -68,7 +84,14 @@ internal static class EventsCommand
             wait,
         };
         command.SetAction((parse, ct) => run.Get<EventsReplayHandler>().RunAsync(
-            parse.GetValue(provider), parse.ValuesOf(ids), parse.GetValue(since), parse.GetValue(until), parse.GetValue(dryRun), parse.GetValue(yes), parse.GetValue(wait), ct));
+            parse.GetValue(provider),
+            parse.ValuesOf(ids),
+            parse.GetValue(since),
+            parse.GetValue(until),
+            parse.GetValue(dryRun),
+            parse.GetValue(yes),
+            parse.GetValue(wait),
+            ct));
         return command;
     }
 }

@@ -30,7 +30,8 @@ internal sealed class DeadLetterHold : IAsyncDisposable
 
     private readonly IChannel _channel;
     private readonly int _take;
-    private readonly Channel<DeadLetter> _deliveries = Channel.CreateUnbounded<DeadLetter>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+    private readonly Channel<DeadLetter> _deliveries =
+        Channel.CreateUnbounded<DeadLetter>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
 
     private DeadLetterHold(IChannel channel, string queue, uint count, int take)
     {
@@ -91,22 +92,8 @@ internal sealed class DeadLetterHold : IAsyncDisposable
     public Task RemoveAsync(DeadLetter letter, CancellationToken cancellationToken) =>
         _channel.BasicAckAsync(letter.DeliveryTag, multiple: false, cancellationToken).AsTask();
 
-    public async ValueTask DisposeAsync()
-    {
-        try
-        {
-            if (_channel.IsOpen)
-            {
-                await _channel.CloseAsync();
-            }
-        }
-        catch (Exception ex) when (ex is AlreadyClosedException or OperationInterruptedException or IOException)
-        {
-            // The channel is gone either way, and with it the hold: the broker has the messages back.
-        }
-
-        await _channel.DisposeAsync();
-    }
+    // Closed or lost, the channel takes the hold with it: the broker has the messages back.
+    public ValueTask DisposeAsync() => BrokerChannel.CloseAsync(_channel);
 
     private async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -123,7 +110,8 @@ internal sealed class DeadLetterHold : IAsyncDisposable
 
         try
         {
-            await _channel.BasicConsumeAsync(Queue, autoAck: false, consumerTag: "", noLocal: false, exclusive: true, arguments: null, consumer, cancellationToken);
+            await _channel.BasicConsumeAsync(
+                Queue, autoAck: false, consumerTag: "", noLocal: false, exclusive: true, arguments: null, consumer, cancellationToken);
         }
         catch (OperationInterruptedException ex) when (ex.ShutdownReason?.ReplyCode == Constants.AccessRefused)
         {

@@ -35,7 +35,9 @@ internal sealed class DlqPurgeHandler(DeadLetterQueue queue, AuditLog audit, Cli
 
         if (all && chosen.Count > ForceThreshold && !force)
         {
-            throw CliException.Usage($"Purging {chosen.Count.ToString("N0", CultureInfo.InvariantCulture)} messages is more than {ForceThreshold.ToString("N0", CultureInfo.InvariantCulture)}: add --force as well as --yes if that is really meant.");
+            throw CliException.Usage(
+                $"Purging {chosen.Count.ToString("N0", CultureInfo.InvariantCulture)} messages is more than "
+                + $"{ForceThreshold.ToString("N0", CultureInfo.InvariantCulture)}: add --force as well as --yes if that is really meant.");
         }
 
         Show(chosen);
@@ -71,7 +73,9 @@ internal sealed class DlqPurgeHandler(DeadLetterQueue queue, AuditLog audit, Cli
         output.Line($"Deleted {Counts.Messages(deleted.Count)} from {queue.Name}.");
         if (notFound > 0)
         {
-            throw new CliException($"Deleted {deleted.Count} of {Counts.Messages(chosen.Count)}; {notFound} had left {queue.Name} (or have no message id) before they could be deleted.");
+            throw new CliException(
+                $"Deleted {deleted.Count} of {Counts.Messages(chosen.Count)}; "
+                + $"{notFound} had left {queue.Name} (or have no message id) before they could be deleted.");
         }
 
         return ReportMissing(missing, deleted.Count);
@@ -157,7 +161,9 @@ internal sealed class DlqPurgeHandler(DeadLetterQueue queue, AuditLog audit, Cli
     {
         if (missing.Count > 0)
         {
-            throw new CliException($"{deleted} deleted, but {missing.Count} of the given ids {(missing.Count == 1 ? "is" : "are")} not in {queue.Name}: {string.Join(", ", missing)}.");
+            throw new CliException(
+                $"{deleted} deleted, but {missing.Count} of the given ids {(missing.Count == 1 ? "is" : "are")} "
+                + $"not in {queue.Name}: {string.Join(", ", missing)}.");
         }
 
         return CliExitCode.Success;

@@ -154,7 +154,7 @@ internal sealed class DlqReplayHandler(DeadLetterQueue queue, AuditLog audit, Cl
             await hold.RemoveAsync(letter, CancellationToken.None);
             outcome.Replayed.Add(letter);
         }
-        catch (Exception ex) when (ex is RabbitMQ.Client.Exceptions.AlreadyClosedException or RabbitMQ.Client.Exceptions.OperationInterruptedException or IOException)
+        catch (Exception ex) when (BrokerChannel.IsLost(ex))
         {
             // The copy is confirmed but the original could not be removed: the broker has put it
             // back in the dead-letter queue. Harmless (the processor applies an event once), but said.
@@ -196,7 +196,8 @@ internal sealed class DlqReplayHandler(DeadLetterQueue queue, AuditLog audit, Cl
         if (outcome.Failures.Count > 0)
         {
             throw new CliException(
-                $"Replayed {outcome.Replayed.Count} of {Counts.Messages(outcome.Selected)}; {outcome.Failures.Count} stayed in {queue.Name} because {outcome.FirstError}.");
+                $"Replayed {outcome.Replayed.Count} of {Counts.Messages(outcome.Selected)}; "
+                + $"{outcome.Failures.Count} stayed in {queue.Name} because {outcome.FirstError}.");
         }
 
         if (missing.Count > 0)

@@ -8,7 +8,11 @@ namespace Webhooks.Cli.DeadLetters;
 /// <summary><c>dlq show</c>: one dead letter whole (headers, fault, payload), left in place.</summary>
 internal sealed class DlqShowHandler(DeadLetterQueue queue, CliOutput output)
 {
-    private static readonly JsonSerializerOptions PrettyJson = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private static readonly JsonSerializerOptions PrettyJson = new()
+    {
+        WriteIndented = true,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
 
     public async Task<int> RunAsync(string messageId, bool json, CancellationToken cancellationToken)
     {

@@ -34,7 +34,8 @@ internal sealed class ReplayPublisher : IAsyncDisposable
         timeout.CancelAfter(ConfirmTimeout);
         try
         {
-            await _channel.BasicPublishAsync(exchange: "", routingKey: queue, mandatory: true, basicProperties: CopyProperties(letter), body: letter.Body, timeout.Token);
+            await _channel.BasicPublishAsync(
+                exchange: "", routingKey: queue, mandatory: true, basicProperties: CopyProperties(letter), body: letter.Body, timeout.Token);
             return null;
         }
         catch (PublishException ex) when (ex.IsReturn)
@@ -49,28 +50,14 @@ internal sealed class ReplayPublisher : IAsyncDisposable
         {
             return $"the broker did not confirm the copy within {ConfirmTimeout.TotalSeconds:0} s";
         }
-        catch (Exception ex) when (ex is AlreadyClosedException or OperationInterruptedException or IOException)
+        catch (Exception ex) when (BrokerChannel.IsLost(ex))
         {
             return $"the connection to the broker was lost ({ex.Message.ReplaceLineEndings(" ").TrimEnd('.')})";
         }
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        try
-        {
-            if (_channel.IsOpen)
-            {
-                await _channel.CloseAsync();
-            }
-        }
-        catch (Exception ex) when (ex is AlreadyClosedException or OperationInterruptedException or IOException)
-        {
-            // Nothing is held on this channel: closing it cannot lose a message.
-        }
-
-        await _channel.DisposeAsync();
-    }
+    // Nothing is held on this channel: closing it, or losing it, cannot lose a message.
+    public ValueTask DisposeAsync() => BrokerChannel.CloseAsync(_channel);
 
     /// <summary>The message's own properties, message id included, without the marks of its failure.</summary>
     internal static BasicProperties CopyProperties(DeadLetter letter)

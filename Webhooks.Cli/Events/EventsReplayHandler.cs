@@ -30,7 +30,15 @@ internal sealed class EventsReplayHandler(
 
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(250);
 
-    public async Task<int> RunAsync(string? provider, IReadOnlyCollection<string> eventIds, string? since, string? until, bool dryRun, bool yes, string? wait, CancellationToken cancellationToken)
+    public async Task<int> RunAsync(
+        string? provider,
+        IReadOnlyCollection<string> eventIds,
+        string? since,
+        string? until,
+        bool dryRun,
+        bool yes,
+        string? wait,
+        CancellationToken cancellationToken)
     {
         var waitFor = ParseWait(wait);
         var (rows, selection) = await SelectAsync(provider, eventIds, since, until, cancellationToken);
@@ -78,7 +86,9 @@ internal sealed class EventsReplayHandler(
         if (waiting > 0)
         {
             throw new CliException(
-                $"{waiting} of {Counts.Events(rows.Count)} still wait in the outbox after {waitFor.TotalSeconds:0} s, so no receiver's relay has published them yet: they stay queued and are published as soon as a receiver runs and the broker takes them.");
+                $"{waiting} of {Counts.Events(rows.Count)} still wait in the outbox after {waitFor.TotalSeconds:0} s, "
+                + "so no receiver's relay has published them yet: "
+                + "they stay queued and are published as soon as a receiver runs and the broker takes them.");
         }
 
         output.Line(waitFor == TimeSpan.Zero
@@ -165,7 +175,8 @@ internal sealed class EventsReplayHandler(
         if (missing.Count > 0)
         {
             throw new CliException(
-                $"{replayed.ToString(CultureInfo.InvariantCulture)} replayed, but {missing.Count} of the given event ids {(missing.Count == 1 ? "is" : "are")} not stored for {provider}: {string.Join(", ", missing)}.");
+                $"{replayed.ToString(CultureInfo.InvariantCulture)} replayed, but {missing.Count} of the given event ids "
+                + $"{(missing.Count == 1 ? "is" : "are")} not stored for {provider}: {string.Join(", ", missing)}.");
         }
 
         return CliExitCode.Success;

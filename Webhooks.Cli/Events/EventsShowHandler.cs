@@ -44,7 +44,8 @@ internal sealed class EventsShowHandler(StoredEventsTable events, CliOutput outp
         Row("Message id", row.MessageId.ToString());
         Row("Outbox", row.OutboxAttempts is null
             ? "published (not waiting in the outbox)"
-            : $"waiting: {row.OutboxAttempts} attempts, next at {Cells.Time(ToUtc(row.OutboxNextAttemptAt))}, last error: {row.OutboxLastError ?? Cells.Missing}");
+            : $"waiting: {row.OutboxAttempts} attempts, next at {Cells.Time(ToUtc(row.OutboxNextAttemptAt))}, "
+              + $"last error: {row.OutboxLastError ?? Cells.Missing}");
         output.Console.Write(new Panel(summary).Header("Stored event").Expand());
 
         var headers = Cells.Table("Header", "Value");

@@ -11,7 +11,8 @@ internal sealed class StoredEventsTable(NpgsqlDataSource dataSource)
         e.received_at AS ReceivedAt, e.message_id AS MessageId
         """;
 
-    public async Task<IReadOnlyList<StoredEventRow>> ListAsync(string? provider, string? type, DateTimeOffset? since, int limit, CancellationToken cancellationToken) =>
+    public async Task<IReadOnlyList<StoredEventRow>> ListAsync(
+        string? provider, string? type, DateTimeOffset? since, int limit, CancellationToken cancellationToken) =>
         await QueryAsync(
             $"""
             SELECT {Columns}
@@ -66,7 +67,8 @@ internal sealed class StoredEventsTable(NpgsqlDataSource dataSource)
     /// Puts the events back in the outbox, where the receivers' relay publishes them as it publishes
     /// every stored event. An event already waiting there keeps its row (and its place).
     /// </summary>
-    public static Task<int> QueueForPublishingAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long[] rowIds, CancellationToken cancellationToken) =>
+    public static Task<int> QueueForPublishingAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, long[] rowIds, CancellationToken cancellationToken) =>
         connection.ExecuteAsync(new CommandDefinition(
             """
             INSERT INTO event_outbox (event_row_id)
@@ -98,7 +100,10 @@ internal sealed class StoredEventsTable(NpgsqlDataSource dataSource)
         }
         catch (PostgresException ex) when (DatabaseFailure.IsMissingTable(ex))
         {
-            throw new CliException("There is no webhook_events table in this database: has a receiver ever started against it (check ConnectionStrings__Postgres)?", ex);
+            throw new CliException(
+                "There is no webhook_events table in this database: "
+                + "has a receiver ever started against it (check ConnectionStrings__Postgres)?",
+                ex);
         }
     }
 }

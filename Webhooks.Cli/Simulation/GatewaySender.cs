@@ -8,7 +8,8 @@ namespace Webhooks.Cli.Simulation;
 /// non-2xx answer or none (a refused connection, a timeout) after a growing delay, given up after
 /// the last retry. The receiver's <c>Retry-After</c> is not followed: gateways keep their own schedule.
 /// </summary>
-internal sealed class GatewaySender(HttpClient http, ReceiverEndpoints endpoints, WebhookSigner signer, RequestPacer pacer, RetrySchedule retries, TimeProvider timeProvider)
+internal sealed class GatewaySender(
+    HttpClient http, ReceiverEndpoints endpoints, WebhookSigner signer, RequestPacer pacer, RetrySchedule retries, TimeProvider timeProvider)
 {
     // A gateway waits a few seconds for an answer; a slower one counts as none.
     public static readonly TimeSpan AttemptTimeout = TimeSpan.FromSeconds(10);

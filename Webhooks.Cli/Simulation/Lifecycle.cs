@@ -13,7 +13,8 @@ internal sealed record Lifecycle(string Name, IReadOnlyList<SimulatedStep> Steps
     public static Lifecycle CardPayment { get; } = new("created → succeeded", [Created, Succeeded, ChargeSucceeded], "paid", 50);
 
     /// <summary>A Checkout payment: Stripe sends the session's completion besides the payment's events.</summary>
-    public static Lifecycle Checkout { get; } = new("checkout: created → succeeded → completed", [Created, Succeeded, ChargeSucceeded, CheckoutCompleted], "paid", 15);
+    public static Lifecycle Checkout { get; } =
+        new("checkout: created → succeeded → completed", [Created, Succeeded, ChargeSucceeded, CheckoutCompleted], "paid", 15);
 
     public static Lifecycle DeclinedThenPaid { get; } = new("created → failed → succeeded", [Created, Failed, Succeeded, ChargeSucceeded], "paid", 10);
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
+using Webhooks.Infrastructure.Signing;
 
 namespace Webhooks.Cli.Simulation;
 
@@ -42,7 +43,7 @@ internal sealed record ProviderSigning(
         var chosenSecret = secret ?? configuredSecret
             ?? throw CliException.Usage($"There is no secret for provider '{provider}': pass --secret, or set {variable}__Secrets__0 as the receiver has it");
 
-        if (parsedScheme == SigningScheme.Standard && !WebhookSigner.TryDecodeStandardSecret(chosenSecret, out _))
+        if (parsedScheme == SigningScheme.Standard && !StandardWebhooksSecret.TryDecode(chosenSecret, out _))
         {
             throw secret is null
                 ? new CliException($"{variable}__Secrets__0 is not a standard scheme secret: base64 after 'whsec_'")

@@ -15,7 +15,8 @@ internal sealed partial class SimulateHandler(IConfiguration configuration, CliE
 {
     public const string DefaultUrl = "http://127.0.0.1:5080";
 
-    public async Task<int> RunAsync(string url, string provider, string? scheme, string? secret, SimulationSettings settings, bool json, CancellationToken cancellationToken)
+    public async Task<int> RunAsync(
+        string url, string provider, string? scheme, string? secret, SimulationSettings settings, bool json, CancellationToken cancellationToken)
     {
         settings.Validate();
         if (!ProviderName().IsMatch(provider))
@@ -29,8 +30,9 @@ internal sealed partial class SimulateHandler(IConfiguration configuration, CliE
         var plan = SimulationPlanner.Build(settings, seed, new StripeEventFactory(timeProvider, signing.IdField));
         var deliveries = plan.Deliveries.Count();
         var rate = settings.Rate > 0 ? $"{settings.Rate.ToString("0.##", CultureInfo.InvariantCulture)} requests/s" : "no rate limit";
+        var poison = settings.Poison > 0 ? $", {settings.Poison} poison" : "";
         output.Note($"Sending {Counts.Of(deliveries, "delivery", "deliveries")} "
-            + $"({Counts.Of(plan.Orders.Count, "order")}{(settings.Poison > 0 ? $", {settings.Poison} poison" : "")}) to {endpoint}, {rate}, {settings.Concurrency} at a time, seed {seed}.");
+            + $"({Counts.Of(plan.Orders.Count, "order")}{poison}) to {endpoint}, {rate}, {settings.Concurrency} at a time, seed {seed}.");
 
         using var http = CreateHttpClient();
         var sender = new GatewaySender(
@@ -75,7 +77,8 @@ internal sealed partial class SimulateHandler(IConfiguration configuration, CliE
             return CliExitCode.Success;
         }
 
-        output.Note($"{Counts.Of(summary.GivenUp, "delivery", "deliveries")} got no 2xx in {Counts.Of(settings.MaxRetries + 1, "attempt")} and {(summary.GivenUp == 1 ? "was" : "were")} given up: "
+        output.Note($"{Counts.Of(summary.GivenUp, "delivery", "deliveries")} got no 2xx in {Counts.Of(settings.MaxRetries + 1, "attempt")} "
+            + $"and {(summary.GivenUp == 1 ? "was" : "were")} given up: "
             + "their events never reached the receiver, so some orders may not end as expected.");
         return CliExitCode.Failure;
     }
@@ -87,7 +90,9 @@ internal sealed partial class SimulateHandler(IConfiguration configuration, CliE
     private static string NothingTaken(DeliveryResult first, ReceiverEndpoints endpoint, ProviderSigning signing)
     {
         var answer = first.Last;
-        var said = answer.StatusCode is null ? $"got no answer ({answer.Detail})" : $"answered {answer.StatusCode}{(answer.Detail is null ? "" : $" ({answer.Detail.TrimEnd('.')})")}";
+        var said = answer.StatusCode is null
+            ? $"got no answer ({answer.Detail})"
+            : $"answered {answer.StatusCode}{(answer.Detail is null ? "" : $" ({answer.Detail.TrimEnd('.')})")}";
         var hint = answer.StatusCode switch
         {
             401 => $"check --secret and --scheme against the receiver's Webhooks__Providers__{signing.Provider}__* settings",

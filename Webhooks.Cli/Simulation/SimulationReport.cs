@@ -12,7 +12,8 @@ internal static class SimulationReport
 
     public static void Write(CliOutput output, SimulationSummary summary, IReadOnlyList<SimulatedOrder> orders, int attempts)
     {
-        output.Line($"{Counts.Of(summary.Orders, "order")} to {summary.Url} ({summary.Scheme} signatures), seed {summary.Seed}, in {summary.ElapsedSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s.");
+        var elapsed = summary.ElapsedSeconds.ToString("0.0", CultureInfo.InvariantCulture);
+        output.Line($"{Counts.Of(summary.Orders, "order")} to {summary.Url} ({summary.Scheme} signatures), seed {summary.Seed}, in {elapsed} s.");
 
         var deliveries = Cells.Table("Deliveries", "Count", "Meaning");
         deliveries.Columns[1].RightAligned();
@@ -73,7 +74,9 @@ internal static class SimulationReport
         if (summary.PendingOrderIds.Count > 0)
         {
             var shown = summary.PendingOrderIds.Take(MaxOrderIdsShown);
-            var more = summary.PendingOrderIds.Count > MaxOrderIdsShown ? $" and {summary.PendingOrderIds.Count - MaxOrderIdsShown} more (--json lists all)" : "";
+            var more = summary.PendingOrderIds.Count > MaxOrderIdsShown
+                ? $" and {summary.PendingOrderIds.Count - MaxOrderIdsShown} more (--json lists all)"
+                : "";
             output.Line($"Left pending by --lose: {string.Join(", ", shown)}{more}.");
         }
 

@@ -42,7 +42,9 @@ internal sealed class SimulationRunner(GatewaySender sender, TimeProvider timePr
             }
         }
 
-        var senders = Enumerable.Range(0, Math.Min(concurrency, plan.Sequences.Count)).Select(_ => Task.Run(SendSequencesAsync, CancellationToken.None)).ToList();
+        var senders = Enumerable.Range(0, Math.Min(concurrency, plan.Sequences.Count))
+            .Select(_ => Task.Run(SendSequencesAsync, CancellationToken.None))
+            .ToList();
         try
         {
             await Task.WhenAll(senders);

@@ -85,7 +85,10 @@ internal sealed record SimulationSummary
             Requests = results.Sum(r => r.Answers.Count),
             LostEvents = plan.LostEvents,
             Poison = plan.PoisonEventIds.Count,
-            Answers = results.SelectMany(r => r.Answers).GroupBy(a => a.Label).OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count()),
+            Answers = results.SelectMany(r => r.Answers)
+                .GroupBy(a => a.Label)
+                .OrderBy(g => g.Key, StringComparer.Ordinal)
+                .ToDictionary(g => g.Key, g => g.Count()),
             ExpectedStatuses = Statuses.ToDictionary(s => s, s => plan.Orders.Count(o => o.ExpectedStatus == s)),
             ExpectedDisputes = DisputeStory.Outcomes.ToDictionary(s => s, s => plan.Orders.Count(o => o.ExpectedDispute == s)),
             PendingOrderIds = [.. plan.Orders.Where(o => o.Lost).Select(o => o.OrderId)],

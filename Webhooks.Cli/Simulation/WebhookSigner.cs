@@ -1,7 +1,7 @@
-using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using Webhooks.Infrastructure.Signing;
 
 namespace Webhooks.Cli.Simulation;
 
@@ -15,8 +15,6 @@ namespace Webhooks.Cli.Simulation;
 /// </summary>
 internal sealed class WebhookSigner
 {
-    private const string StandardSecretPrefix = "whsec_";
-
     private readonly ProviderSigning _signing;
     private readonly byte[] _key;
 
@@ -24,22 +22,10 @@ internal sealed class WebhookSigner
     {
         _signing = signing;
         _key = signing.Scheme == SigningScheme.Standard
-            ? TryDecodeStandardSecret(signing.Secret, out var key) ? key : throw new ArgumentException("The standard scheme's secret is not base64 after 'whsec_'.", nameof(signing))
+            ? StandardWebhooksSecret.TryDecode(signing.Secret, out var key)
+                ? key
+                : throw new ArgumentException("The standard scheme's secret is not base64 after 'whsec_'.", nameof(signing))
             : Encoding.UTF8.GetBytes(signing.Secret);
-    }
-
-    public static bool TryDecodeStandardSecret(string secret, [NotNullWhen(true)] out byte[]? key)
-    {
-        var text = secret.StartsWith(StandardSecretPrefix, StringComparison.Ordinal) ? secret[StandardSecretPrefix.Length..] : secret;
-        var buffer = new byte[text.Length];
-        if (text.Length > 0 && Convert.TryFromBase64String(text, buffer, out var written) && written > 0)
-        {
-            key = buffer[..written];
-            return true;
-        }
-
-        key = null;
-        return false;
     }
 
     /// <summary>The headers that carry the signature (and, where the scheme says so, the idempotency key) of one attempt.</summary>

@@ -43,7 +43,7 @@ public sealed partial class DatabaseMigrator(
                 throw new InvalidOperationException($"Database migration failed in script '{result.ErrorScript?.Name}': {result.Error.Message}", result.Error);
             }
 
-            foreach (SqlScript script in result.Scripts)
+            foreach (var script in result.Scripts)
             {
                 LogApplied(script.Name);
             }

@@ -52,7 +52,8 @@ public sealed partial class DatabaseStartup(
         if (setting is "off" or "local")
         {
             throw new InvalidOperationException(
-                $"PostgreSQL synchronous_commit is '{setting}' for this connection: a crash could lose acknowledged events. Set it to 'on' (or remote_write/remote_apply).");
+                $"PostgreSQL synchronous_commit is '{setting}' for this connection: a crash could lose acknowledged events. "
+                + "Set it to 'on' (or remote_write/remote_apply).");
         }
     }
 

@@ -1,9 +1,9 @@
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Webhooks.Infrastructure.Hosting;
+using Webhooks.Infrastructure.Settings;
 using Webhooks.Processor.Database;
 using Webhooks.Processor.Slack;
-using Webhooks.Infrastructure.Settings;
 
 namespace Webhooks.Processor.DeadLetters;
 

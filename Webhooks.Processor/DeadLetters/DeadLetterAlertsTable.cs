@@ -24,7 +24,12 @@ internal static class DeadLetterAlertsTable
         return await WithEarlierFailuresAsync(connection, transaction, due, cancellationToken);
     }
 
-    public static Task MarkNotifiedAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IEnumerable<Guid> faultIds, DateTimeOffset now, CancellationToken cancellationToken) =>
+    public static Task MarkNotifiedAsync(
+        NpgsqlConnection connection,
+        NpgsqlTransaction transaction,
+        IEnumerable<Guid> faultIds,
+        DateTimeOffset now,
+        CancellationToken cancellationToken) =>
         connection.ExecuteAsync(new CommandDefinition(
             "UPDATE dead_letter_alerts SET notified_at = @now WHERE fault_id = ANY(@faultIds)",
             new { faultIds = faultIds.ToArray(), now = now.ToUniversalTime() },

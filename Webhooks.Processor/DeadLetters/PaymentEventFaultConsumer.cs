@@ -4,8 +4,8 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using Webhooks.Contracts;
 using Webhooks.Infrastructure;
-using Webhooks.Processor.Messaging;
 using Webhooks.Infrastructure.Settings;
+using Webhooks.Processor.Messaging;
 
 namespace Webhooks.Processor.DeadLetters;
 

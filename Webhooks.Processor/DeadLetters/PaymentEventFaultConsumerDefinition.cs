@@ -1,7 +1,7 @@
 using MassTransit;
 using Microsoft.Extensions.Options;
-using Webhooks.Processor.Messaging;
 using Webhooks.Infrastructure.Settings;
+using Webhooks.Processor.Messaging;
 
 namespace Webhooks.Processor.DeadLetters;
 

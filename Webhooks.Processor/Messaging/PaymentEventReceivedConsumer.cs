@@ -39,7 +39,8 @@ public sealed partial class PaymentEventReceivedConsumer(
         }
         catch (Exception ex) when (TransientFailure.IsTransient(ex) && ex is not TransientEventException)
         {
-            throw new TransientEventException($"Event {orderEvent.Provider}/{orderEvent.EventId} could not be applied for now ({ex.GetType().Name}: {ex.Message})", ex);
+            throw new TransientEventException(
+                $"Event {orderEvent.Provider}/{orderEvent.EventId} could not be applied for now ({ex.GetType().Name}: {ex.Message})", ex);
         }
 
         activity?.SetTag("webhooks.outcome", result.Outcome.ToString());

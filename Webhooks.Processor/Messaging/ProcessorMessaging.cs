@@ -1,10 +1,10 @@
 using MassTransit;
 using Microsoft.Extensions.Options;
 using Webhooks.Contracts;
-using Webhooks.Infrastructure.Messaging;
-using Webhooks.Processor.DeadLetters;
 using Webhooks.Infrastructure.Hosting;
+using Webhooks.Infrastructure.Messaging;
 using Webhooks.Infrastructure.Settings;
+using Webhooks.Processor.DeadLetters;
 
 namespace Webhooks.Processor.Messaging;
 

@@ -25,6 +25,7 @@ internal sealed partial class RequeueTransientFailureFilter(ILogger logger) : IF
 
     public void Probe(ProbeContext context) => context.CreateFilterScope("requeueTransientFailures");
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Message {MessageId} went back to queue {Queue} after its retries, not to the dead-letter queue: {ExceptionType}: {Reason}")]
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Message {MessageId} went back to queue {Queue} after its retries, not to the dead-letter queue: {ExceptionType}: {Reason}")]
     private partial void LogRequeued(Guid? messageId, string? queue, string exceptionType, string reason);
 }

@@ -1,9 +1,9 @@
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Webhooks.Infrastructure.Batching;
+using Webhooks.Infrastructure.Settings;
 using Webhooks.Processor.Disputes;
 using Webhooks.Processor.Telemetry;
-using Webhooks.Infrastructure.Settings;
 
 namespace Webhooks.Processor.Orders;
 
@@ -84,6 +84,8 @@ public sealed partial class GroupCommitOrderApplier : IHostedService, IOrderEven
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not apply {Count} events of a batch ({ExceptionType}: {Reason}); none of them was committed and each of their messages fails with this error")]
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Could not apply {Count} events of a batch ({ExceptionType}: {Reason}); "
+            + "none of them was committed and each of their messages fails with this error")]
     private partial void LogBatchFailed(int count, string exceptionType, string reason);
 }

@@ -19,7 +19,8 @@ namespace Webhooks.Processor.Orders;
 /// </remarks>
 internal static class OrderBatch
 {
-    public static async Task<BatchEffects> ApplyAsync(NpgsqlDataSource dataSource, IReadOnlyList<GroupCommitEntry<OrderEvent, ApplyResult>> batch, DateTimeOffset now)
+    public static async Task<BatchEffects> ApplyAsync(
+        NpgsqlDataSource dataSource, IReadOnlyList<GroupCommitEntry<OrderEvent, ApplyResult>> batch, DateTimeOffset now)
     {
         try
         {

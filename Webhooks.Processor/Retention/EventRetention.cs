@@ -44,7 +44,8 @@ public sealed partial class EventRetention(
         }
     }
 
-    private async Task<RetentionRun> RunLockedAsync(NpgsqlConnection connection, RetentionOptions settings, DateTimeOffset cutoff, CancellationToken cancellationToken)
+    private async Task<RetentionRun> RunLockedAsync(
+        NpgsqlConnection connection, RetentionOptions settings, DateTimeOffset cutoff, CancellationToken cancellationToken)
     {
         var stored = await RetentionTable.CountStoredAsync(connection, cancellationToken);
         var candidates = await RetentionTable.CountDeletableAsync(connection, cutoff, cancellationToken);
@@ -99,12 +100,18 @@ public sealed partial class EventRetention(
     [LoggerMessage(Level = LogLevel.Debug, Message = "Retention run skipped: another processor holds the lock")]
     private partial void LogSkipped();
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Retention refused: {Candidates} of {Stored} stored events received before {Cutoff:o} would be deleted, more than Retention__MaxShare ({MaxShare}) allows ({Allowed}); nothing deleted. Check the clock and Retention__OlderThan, or raise Retention__MaxShare for one run")]
+    [LoggerMessage(Level = LogLevel.Error,
+        Message = "Retention refused: {Candidates} of {Stored} stored events received before {Cutoff:o} would be deleted, "
+            + "more than Retention__MaxShare ({MaxShare}) allows ({Allowed}); nothing deleted. "
+            + "Check the clock and Retention__OlderThan, or raise Retention__MaxShare for one run")]
     private partial void LogRefused(long candidates, long stored, DateTimeOffset cutoff, double maxShare, long allowed);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Retention dry run: {Candidates} of {Stored} stored events received before {Cutoff:o} would be deleted (refused: {Refused}); nothing deleted")]
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "Retention dry run: {Candidates} of {Stored} stored events received before {Cutoff:o} would be deleted "
+            + "(refused: {Refused}); nothing deleted")]
     private partial void LogDryRun(long candidates, long stored, DateTimeOffset cutoff, bool refused);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Retention: deleted {Deleted} of {Candidates} events received before {Cutoff:o} in {Batches} batches ({Seconds:0.0} s)")]
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "Retention: deleted {Deleted} of {Candidates} events received before {Cutoff:o} in {Batches} batches ({Seconds:0.0} s)")]
     private partial void LogDeleted(long deleted, long candidates, int batches, DateTimeOffset cutoff, double seconds);
 }

@@ -34,7 +34,8 @@ internal static class RetentionTable
     /// them (a replay) either committed before the lock, and the second check sees it, or waits on
     /// the lock for its foreign-key check and then fails; it is never removed by the cascade.
     /// </summary>
-    public static async Task<int> DeleteBatchAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, DateTimeOffset cutoff, int limit, CancellationToken cancellationToken)
+    public static async Task<int> DeleteBatchAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, DateTimeOffset cutoff, int limit, CancellationToken cancellationToken)
     {
         var parameters = new { cutoff = cutoff.ToUniversalTime(), limit };
         var ids = (await connection.QueryAsync<long>(new CommandDefinition(

@@ -14,6 +14,7 @@ public sealed class SlackOptionsValidator : IValidateOptions<SlackOptions>
 
         return Uri.TryCreate(options.WebhookUrl, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp)
             ? ValidateOptionsResult.Success
-            : ValidateOptionsResult.Fail("Slack__WebhookUrl is not an absolute http(s) URL: give the incoming-webhook URL from Slack, or leave it unset to log alerts.");
+            : ValidateOptionsResult.Fail(
+                "Slack__WebhookUrl is not an absolute http(s) URL: give the incoming-webhook URL from Slack, or leave it unset to log alerts.");
     }
 }

@@ -25,7 +25,8 @@ public sealed partial class SlackWebhookClient
     private readonly Lock _gate = new();
     private DateTimeOffset _notBefore = DateTimeOffset.MinValue;
 
-    public SlackWebhookClient(IHttpClientFactory httpClientFactory, IOptions<SlackOptions> options, TimeProvider timeProvider, ILogger<SlackWebhookClient> logger)
+    public SlackWebhookClient(
+        IHttpClientFactory httpClientFactory, IOptions<SlackOptions> options, TimeProvider timeProvider, ILogger<SlackWebhookClient> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
         _httpClientFactory = httpClientFactory;
@@ -75,7 +76,8 @@ public sealed partial class SlackWebhookClient
             LogRefused((int)response.StatusCode);
             return false;
         }
-        catch (Exception ex) when (ex is HttpRequestException or TimeoutRejectedException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (ex is HttpRequestException or TimeoutRejectedException or TaskCanceledException
+                                   && !cancellationToken.IsCancellationRequested)
         {
             // Network errors name host and port at most; the path, which holds the secret, is scrubbed all the same.
             LogUnreachable(ex.GetType().Name, ex.Message.Replace(url.PathAndQuery, "/…", StringComparison.Ordinal));
@@ -143,7 +145,8 @@ public sealed partial class SlackWebhookClient
     [LoggerMessage(Level = LogLevel.Warning, Message = "Slack answered {StatusCode}; the alert stays due and is posted on a later round")]
     private partial void LogRefused(int statusCode);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Slack could not be reached ({ExceptionType}: {Reason}); the alert stays due and is posted on a later round")]
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Slack could not be reached ({ExceptionType}: {Reason}); the alert stays due and is posted on a later round")]
     private partial void LogUnreachable(string exceptionType, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Slack asked to wait until {NotBefore:O}; the alert stays due")]

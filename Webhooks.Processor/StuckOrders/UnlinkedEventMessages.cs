@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
-using Webhooks.Processor.Slack;
 using Webhooks.Infrastructure.Settings;
+using Webhooks.Processor.Slack;
 
 namespace Webhooks.Processor.StuckOrders;
 

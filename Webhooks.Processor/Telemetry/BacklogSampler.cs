@@ -6,8 +6,8 @@ using RabbitMQ.Client.Exceptions;
 using Webhooks.Infrastructure;
 using Webhooks.Infrastructure.Hosting;
 using Webhooks.Infrastructure.Messaging;
-using Webhooks.Processor.StuckOrders;
 using Webhooks.Infrastructure.Settings;
+using Webhooks.Processor.StuckOrders;
 
 namespace Webhooks.Processor.Telemetry;
 

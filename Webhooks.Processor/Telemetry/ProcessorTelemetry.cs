@@ -34,9 +34,18 @@ public sealed class ProcessorTelemetry : IDisposable
     public ProcessorTelemetry(IMeterFactory meterFactory)
     {
         _meter = meterFactory.Create(Name);
-        _processed = _meter.CreateCounter<long>("webhooks.events.processed", "{event}", "Events consumed, by outcome (applied, ignored, unchanged, duplicate).");
-        _lag = _meter.CreateHistogram("webhooks.processing.lag", "s", "Time from an event's receipt by the receiver to its order update.", advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = LagBuckets });
-        _batchSize = _meter.CreateHistogram("webhooks.apply.batch_size", "{event}", "Events applied in one transaction (one commit).", advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = BatchBuckets });
+        _processed = _meter.CreateCounter<long>(
+            "webhooks.events.processed", "{event}", "Events consumed, by outcome (applied, ignored, unchanged, duplicate).");
+        _lag = _meter.CreateHistogram(
+            "webhooks.processing.lag",
+            "s",
+            "Time from an event's receipt by the receiver to its order update.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = LagBuckets });
+        _batchSize = _meter.CreateHistogram(
+            "webhooks.apply.batch_size",
+            "{event}",
+            "Events applied in one transaction (one commit).",
+            advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = BatchBuckets });
         _refunds = _meter.CreateCounter<long>("webhooks.refunds", "{refund}", "Refund events applied, by kind (partial, full).");
         _disputesOpened = _meter.CreateCounter<long>("webhooks.disputes.opened", "{dispute}", "Disputes that became known.");
         _disputesClosed = _meter.CreateCounter<long>("webhooks.disputes.closed", "{dispute}", "Disputes that closed, by outcome (won, lost).");

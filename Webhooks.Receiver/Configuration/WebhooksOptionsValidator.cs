@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
-using Webhooks.Receiver.Signatures;
+using Webhooks.Infrastructure.Signing;
 
 namespace Webhooks.Receiver.Configuration;
 
@@ -15,7 +15,8 @@ internal sealed partial class WebhooksOptionsValidator : IValidateOptions<Webhoo
         var failures = new List<string>();
         if (options.Providers.Count == 0)
         {
-            failures.Add("Webhooks__Providers has no provider: configure at least one, e.g. Webhooks__Providers__stripe__Scheme=stripe and Webhooks__Providers__stripe__Secrets__0=whsec_...");
+            failures.Add("Webhooks__Providers has no provider: configure at least one, "
+                + "e.g. Webhooks__Providers__stripe__Scheme=stripe and Webhooks__Providers__stripe__Secrets__0=whsec_...");
         }
 
         if (options.MaxBodyBytes is < 1024 or > 64 * 1024 * 1024)
@@ -75,7 +76,7 @@ internal sealed partial class WebhooksOptionsValidator : IValidateOptions<Webhoo
         {
             for (var i = 0; i < provider.Secrets.Count; i++)
             {
-                if (!string.IsNullOrWhiteSpace(provider.Secrets[i]) && !StandardWebhooksSignatureVerifier.TryDecodeSecret(provider.Secrets[i], out _))
+                if (!string.IsNullOrWhiteSpace(provider.Secrets[i]) && !StandardWebhooksSecret.TryDecode(provider.Secrets[i], out _))
                 {
                     failures.Add($"{prefix}Secrets__{i} is not a Standard Webhooks secret: expected 'whsec_' followed by base64.");
                 }

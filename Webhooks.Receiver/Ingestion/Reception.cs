@@ -21,7 +21,16 @@ public sealed record Reception(
     string? SignatureReason,
     Results<Ok<WebhookAck>, ProblemHttpResult, EmptyHttpResult> Result)
 {
-    public static Reception Refused(HttpContext context, string provider, string outcome, int status, string title, string detail, string? retryAfter = null, bool closeConnection = false, string? signatureReason = null)
+    public static Reception Refused(
+        HttpContext context,
+        string provider,
+        string outcome,
+        int status,
+        string title,
+        string detail,
+        string? retryAfter = null,
+        bool closeConnection = false,
+        string? signatureReason = null)
     {
         ArgumentNullException.ThrowIfNull(context);
         if (retryAfter is not null)
@@ -35,7 +44,8 @@ public sealed record Reception(
             context.Response.Headers.Connection = "close";
         }
 
-        return new Reception(provider, outcome, status, title == detail ? detail : $"{title}: {detail}", signatureReason, TypedResults.Problem(detail: detail, statusCode: status, title: title));
+        var reason = title == detail ? detail : $"{title}: {detail}";
+        return new Reception(provider, outcome, status, reason, signatureReason, TypedResults.Problem(detail: detail, statusCode: status, title: title));
     }
 
     public static Reception Stored(string provider, WebhookAck ack, bool accepted)

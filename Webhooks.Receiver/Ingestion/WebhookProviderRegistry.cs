@@ -23,14 +23,21 @@ public sealed class WebhookProviderRegistry
     {
         if (!WebhooksOptionsValidator.TryParseScheme(options.Scheme, out var scheme))
         {
-            throw new OptionsValidationException(name, typeof(ProviderOptions), [$"Webhooks__Providers__{name}__Scheme is '{options.Scheme}': expected stripe, standard or hmac."]);
+            throw new OptionsValidationException(
+                name, typeof(ProviderOptions), [$"Webhooks__Providers__{name}__Scheme is '{options.Scheme}': expected stripe, standard or hmac."]);
         }
 
         var secrets = options.Secrets.Where(s => !string.IsNullOrWhiteSpace(s)).ToArray();
         return scheme switch
         {
-            SignatureScheme.Stripe => new WebhookProvider(name, new StripeSignatureVerifier(secrets, options.ToleranceSeconds, clock), EventKeySource.FromBody("id")),
-            SignatureScheme.Standard => new WebhookProvider(name, new StandardWebhooksSignatureVerifier(secrets, options.ToleranceSeconds, clock), EventKeySource.SignedId),
+            SignatureScheme.Stripe => new WebhookProvider(
+                name,
+                new StripeSignatureVerifier(secrets, options.ToleranceSeconds, clock),
+                EventKeySource.FromBody("id")),
+            SignatureScheme.Standard => new WebhookProvider(
+                name,
+                new StandardWebhooksSignatureVerifier(secrets, options.ToleranceSeconds, clock),
+                EventKeySource.SignedId),
             _ => new WebhookProvider(
                 name,
                 new HmacSignatureVerifier(secrets, options.SignatureHeader!, options.Encoding, options.SignaturePrefix, options.IdHeader),

@@ -22,7 +22,8 @@ public sealed partial class OutboxFastLane : IHostedService, IDisposable
     private readonly ILogger<OutboxFastLane> _logger;
     private long _pausedUntilTicks;
 
-    public OutboxFastLane(NpgsqlDataSource dataSource, EventPublisher publisher, IOptions<OutboxOptions> options, TimeProvider clock, ILogger<OutboxFastLane> logger)
+    public OutboxFastLane(
+        NpgsqlDataSource dataSource, EventPublisher publisher, IOptions<OutboxOptions> options, TimeProvider clock, ILogger<OutboxFastLane> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
         _dataSource = dataSource;
@@ -68,7 +69,8 @@ public sealed partial class OutboxFastLane : IHostedService, IDisposable
 
     private async Task PublishBatchAsync(IReadOnlyList<FreshEvent> batch, CancellationToken stoppingToken)
     {
-        var results = await _publisher.PublishAsync([.. batch.Select(e => new OutgoingEvent(e.Message, e.MessageId, e.TraceParent))], EventPublisher.FastLane, stoppingToken);
+        var results = await _publisher.PublishAsync(
+            [.. batch.Select(e => new OutgoingEvent(e.Message, e.MessageId, e.TraceParent))], EventPublisher.FastLane, stoppingToken);
         var published = batch.Where((_, i) => results[i] is null).Select(e => e.RowId).ToArray();
         var failure = results.FirstOrDefault(r => r is not null);
         if (failure is not null)
@@ -96,6 +98,7 @@ public sealed partial class OutboxFastLane : IHostedService, IDisposable
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} fresh events were not published at once and are left to the outbox relay: {Reason}")]
     private partial void LogFailed(int count, string reason);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} published events could not be removed from the outbox ({Reason}); they will be published once more")]
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "{Count} published events could not be removed from the outbox ({Reason}); they will be published once more")]
     private partial void LogDeleteFailed(int count, string reason);
 }

@@ -104,7 +104,8 @@ public sealed partial class OutboxRelay(
         }
 
         // All publishes of the round are in flight together; their confirms arrive pipelined.
-        var results = await publisher.PublishAsync([.. rows.Select(row => new OutgoingEvent(row.ToMessage(), row.MessageId, row.TraceParent))], EventPublisher.Relay, cancellationToken);
+        var results = await publisher.PublishAsync(
+            [.. rows.Select(row => new OutgoingEvent(row.ToMessage(), row.MessageId, row.TraceParent))], EventPublisher.Relay, cancellationToken);
         var published = rows.Where((_, i) => results[i] is null).Select(r => r.Id).ToArray();
         var failed = rows.Where((_, i) => results[i] is not null).Select(r => r.Id).ToArray();
 
@@ -128,6 +129,7 @@ public sealed partial class OutboxRelay(
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} stored events were not published and stay in the outbox: {Reason}")]
     private partial void LogPublishFailed(int count, string reason);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox relay round failed ({ExceptionType}: {Reason}); the events stay in the store and are tried again")]
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Outbox relay round failed ({ExceptionType}: {Reason}); the events stay in the store and are tried again")]
     private partial void LogRoundFailed(string exceptionType, string reason);
 }

@@ -34,7 +34,8 @@ internal static class OutboxTable
         WHERE event_row_id = ANY(@ids)
         """;
 
-    public static async Task<List<OutboxRow>> ClaimAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, int limit, CancellationToken cancellationToken) =>
+    public static async Task<List<OutboxRow>> ClaimAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, int limit, CancellationToken cancellationToken) =>
         (await connection.QueryAsync<OutboxRow>(new CommandDefinition(ClaimSql, new { limit }, transaction, cancellationToken: cancellationToken))).AsList();
 
     public static Task DeleteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long[] ids, CancellationToken cancellationToken) =>
@@ -49,6 +50,12 @@ internal static class OutboxTable
         await transaction.CommitAsync(cancellationToken);
     }
 
-    public static Task DeferAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long[] ids, string error, double maxDelaySeconds, CancellationToken cancellationToken) =>
+    public static Task DeferAsync(
+        NpgsqlConnection connection,
+        NpgsqlTransaction transaction,
+        long[] ids,
+        string error,
+        double maxDelaySeconds,
+        CancellationToken cancellationToken) =>
         connection.ExecuteAsync(new CommandDefinition(DeferSql, new { ids, error, maxDelaySeconds }, transaction, cancellationToken: cancellationToken));
 }

@@ -117,9 +117,12 @@ public sealed partial class SuspectAddresses
         return room;
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Address {Address} failed {Failures} requests within {Window} and is now limited to {PerSecond} requests a second")]
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Address {Address} failed {Failures} requests within {Window} and is now limited to {PerSecond} requests a second")]
     private partial void LogLimited(IPAddress address, int failures, TimeSpan window, double perSecond);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "All {Capacity} tracked addresses failed recently; new failing addresses go untracked until some are idle (Protection__MaxTrackedAddresses)")]
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "All {Capacity} tracked addresses failed recently; "
+            + "new failing addresses go untracked until some are idle (Protection__MaxTrackedAddresses)")]
     private partial void LogFull(int capacity);
 }

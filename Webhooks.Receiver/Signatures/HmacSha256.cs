@@ -9,7 +9,29 @@ internal static class HmacSha256
 {
     public const int Size = 32;
 
-    public static void Compute(ReadOnlySpan<byte> key, string prefix, ReadOnlySpan<byte> body, Span<byte> destination)
+    /// <summary>
+    /// True when any of <paramref name="candidates"/> (MACs laid end to end) is the MAC of "prefix + body"
+    /// under any of <paramref name="keys"/>. Every key is computed and every pair compared whichever
+    /// matches, so the time taken says nothing about which secret or which signature did.
+    /// </summary>
+    public static bool AnyMatches(byte[][] keys, string prefix, ReadOnlySpan<byte> body, ReadOnlySpan<byte> candidates)
+    {
+        Span<byte> expected = stackalloc byte[keys.Length * Size];
+        for (var i = 0; i < keys.Length; i++)
+        {
+            Compute(keys[i], prefix, body, expected.Slice(i * Size, Size));
+        }
+
+        var matched = false;
+        for (var offset = 0; offset < candidates.Length; offset += Size)
+        {
+            matched |= MatchesAny(candidates.Slice(offset, Size), expected);
+        }
+
+        return matched;
+    }
+
+    private static void Compute(ReadOnlySpan<byte> key, string prefix, ReadOnlySpan<byte> body, Span<byte> destination)
     {
         if (prefix.Length == 0)
         {
@@ -35,7 +57,7 @@ internal static class HmacSha256
     }
 
     /// <summary>True when <paramref name="candidate"/> equals any expected MAC; compares in constant time.</summary>
-    public static bool MatchesAny(ReadOnlySpan<byte> candidate, ReadOnlySpan<byte> expectedMacs)
+    private static bool MatchesAny(ReadOnlySpan<byte> candidate, ReadOnlySpan<byte> expectedMacs)
     {
         var matched = false;
         for (var offset = 0; offset < expectedMacs.Length; offset += Size)

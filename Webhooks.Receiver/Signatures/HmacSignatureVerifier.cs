@@ -53,19 +53,15 @@ public sealed class HmacSignatureVerifier : ISignatureVerifier
         Span<byte> candidate = stackalloc byte[48];
         var decoded = _base64
             ? Convert.TryFromBase64Chars(value, candidate, out var written) && written == HmacSha256.Size
-            : value.Length == HmacSha256.Size * 2 && Convert.FromHexString(value, candidate, out _, out written) == System.Buffers.OperationStatus.Done && written == HmacSha256.Size;
+            : value.Length == HmacSha256.Size * 2
+              && Convert.FromHexString(value, candidate, out _, out written) == System.Buffers.OperationStatus.Done
+              && written == HmacSha256.Size;
         if (!decoded)
         {
             return SignatureCheck.Invalid($"The {_header} header is not a {(_base64 ? "base64" : "hex")} HMAC-SHA256.");
         }
 
-        Span<byte> expected = stackalloc byte[_keys.Length * HmacSha256.Size];
-        for (var i = 0; i < _keys.Length; i++)
-        {
-            HmacSha256.Compute(_keys[i], "", body, expected.Slice(i * HmacSha256.Size, HmacSha256.Size));
-        }
-
-        return HmacSha256.MatchesAny(candidate[..HmacSha256.Size], expected)
+        return HmacSha256.AnyMatches(_keys, "", body, candidate[..HmacSha256.Size])
             ? SignatureCheck.Valid()
             : SignatureCheck.Mismatch($"The {_header} signature does not match an active signing secret for this endpoint.");
     }

@@ -17,7 +17,8 @@ internal static class SignedTimestamp
         var distance = Math.Abs(now - seconds);
         return distance <= toleranceSeconds
             ? null
-            : $"The signed timestamp is {distance} s away from the receiver's clock; at most {toleranceSeconds} s is accepted. Check the sender's clock, or resend the event with a fresh signature.";
+            : $"The signed timestamp is {distance} s away from the receiver's clock; at most {toleranceSeconds} s is accepted. "
+              + "Check the sender's clock, or resend the event with a fresh signature.";
     }
 
     private static bool Fail(out long seconds)

@@ -1,6 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Primitives;
+using Webhooks.Infrastructure.Signing;
 
 namespace Webhooks.Receiver.Signatures;
 
@@ -12,7 +12,6 @@ namespace Webhooks.Receiver.Signatures;
 /// </summary>
 public sealed class StandardWebhooksSignatureVerifier : ISignatureVerifier
 {
-    private const string SecretPrefix = "whsec_";
     private const int MaxIdLength = 255;
 
     private readonly byte[][] _keys;
@@ -21,27 +20,15 @@ public sealed class StandardWebhooksSignatureVerifier : ISignatureVerifier
 
     public StandardWebhooksSignatureVerifier(IEnumerable<string> secrets, int toleranceSeconds, TimeProvider clock)
     {
-        _keys = [.. secrets.Select(s => TryDecodeSecret(s, out var key) ? key : throw new ArgumentException("A Standard Webhooks secret is not valid base64.", nameof(secrets)))];
+        _keys = [.. secrets.Select(s => StandardWebhooksSecret.TryDecode(s, out var key)
+            ? key
+            : throw new ArgumentException("A Standard Webhooks secret is not valid base64.", nameof(secrets)))];
         _toleranceSeconds = toleranceSeconds;
         _clock = clock;
     }
 
     public IReadOnlyList<string> StoredHeaders { get; } =
         ["webhook-id", "webhook-timestamp", "webhook-signature", "svix-id", "svix-timestamp", "svix-signature"];
-
-    public static bool TryDecodeSecret(string secret, [NotNullWhen(true)] out byte[]? key)
-    {
-        var text = secret.StartsWith(SecretPrefix, StringComparison.Ordinal) ? secret[SecretPrefix.Length..] : secret;
-        var buffer = new byte[text.Length];
-        if (text.Length > 0 && Convert.TryFromBase64String(text, buffer, out var written) && written > 0)
-        {
-            key = buffer[..written];
-            return true;
-        }
-
-        key = null;
-        return false;
-    }
 
     public SignatureCheck Verify(IHeaderDictionary headers, ReadOnlySpan<byte> body)
     {
@@ -107,20 +94,8 @@ public sealed class StandardWebhooksSignatureVerifier : ISignatureVerifier
             return SignatureCheck.Invalid("The webhook-signature header has no v1 signature.");
         }
 
-        Span<byte> expected = stackalloc byte[_keys.Length * HmacSha256.Size];
         var prefix = string.Concat(id, ".", timestampText, ".");
-        for (var i = 0; i < _keys.Length; i++)
-        {
-            HmacSha256.Compute(_keys[i], prefix, body, expected.Slice(i * HmacSha256.Size, HmacSha256.Size));
-        }
-
-        var matched = false;
-        for (var c = 0; c < candidateCount; c++)
-        {
-            matched |= HmacSha256.MatchesAny(candidates.Slice(c * HmacSha256.Size, HmacSha256.Size), expected);
-        }
-
-        if (!matched)
+        if (!HmacSha256.AnyMatches(_keys, prefix, body, candidates[..(candidateCount * HmacSha256.Size)]))
         {
             return SignatureCheck.Mismatch("No v1 signature in the webhook-signature header matches an active signing secret for this endpoint.");
         }
@@ -131,7 +106,7 @@ public sealed class StandardWebhooksSignatureVerifier : ISignatureVerifier
 
     private static bool TryGetSingle(IHeaderDictionary headers, string name, string alias, out string value, [NotNullWhen(false)] out string? failure)
     {
-        StringValues values = headers[name];
+        var values = headers[name];
         if (values.Count == 0)
         {
             values = headers[alias];

@@ -77,7 +77,9 @@ public sealed class StripeSignatureVerifier : ISignatureVerifier
 
                 // A v1 that is not 64 hex digits can match nothing; it is skipped, as if absent.
                 var slot = candidates.Slice(candidateCount * HmacSha256.Size, HmacSha256.Size);
-                if (value.Length == HmacSha256.Size * 2 && Convert.FromHexString(value, slot, out _, out var written) == System.Buffers.OperationStatus.Done && written == HmacSha256.Size)
+                if (value.Length == HmacSha256.Size * 2
+                    && Convert.FromHexString(value, slot, out _, out var written) == System.Buffers.OperationStatus.Done
+                    && written == HmacSha256.Size)
                 {
                     candidateCount++;
                 }
@@ -94,20 +96,8 @@ public sealed class StripeSignatureVerifier : ISignatureVerifier
             return SignatureCheck.Invalid("The Stripe-Signature header has no v1 signature; v0 and other schemes are not accepted.");
         }
 
-        Span<byte> expected = stackalloc byte[_keys.Length * HmacSha256.Size];
         var prefix = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{timestamp.Value}.");
-        for (var i = 0; i < _keys.Length; i++)
-        {
-            HmacSha256.Compute(_keys[i], prefix, body, expected.Slice(i * HmacSha256.Size, HmacSha256.Size));
-        }
-
-        var matched = false;
-        for (var c = 0; c < candidateCount; c++)
-        {
-            matched |= HmacSha256.MatchesAny(candidates.Slice(c * HmacSha256.Size, HmacSha256.Size), expected);
-        }
-
-        if (!matched)
+        if (!HmacSha256.AnyMatches(_keys, prefix, body, candidates[..(candidateCount * HmacSha256.Size)]))
         {
             return SignatureCheck.Mismatch("No v1 signature in the Stripe-Signature header matches an active signing secret for this endpoint.");
         }

@@ -5,7 +5,8 @@ using Webhooks.Infrastructure.Hosting;
 namespace Webhooks.Receiver.Telemetry;
 
 /// <summary>Reads the outbox's size and oldest age every few seconds for the backlog gauges; unreadable, they are absent.</summary>
-public sealed partial class OutboxSampler(NpgsqlDataSource dataSource, ReceiverTelemetry telemetry, TimeProvider clock, ILogger<OutboxSampler> logger) : PeriodicJob
+public sealed partial class OutboxSampler(
+    NpgsqlDataSource dataSource, ReceiverTelemetry telemetry, TimeProvider clock, ILogger<OutboxSampler> logger) : PeriodicJob
 {
     public static readonly TimeSpan SampleInterval = TimeSpan.FromSeconds(5);
 

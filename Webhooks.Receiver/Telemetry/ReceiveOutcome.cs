@@ -1,6 +1,9 @@
 namespace Webhooks.Receiver.Telemetry;
 
-/// <summary>The <c>outcome</c> tag of <c>webhooks.events.received</c>: one per status the contract names, and one per way a request is refused before it is verified.</summary>
+/// <summary>
+/// The <c>outcome</c> tag of <c>webhooks.events.received</c>: one per status the contract names, and
+/// one per way a request is refused before it is verified.
+/// </summary>
 public static class ReceiveOutcome
 {
     public const string Accepted = "accepted";

@@ -39,9 +39,17 @@ public sealed class ReceiverTelemetry : IDisposable
         _databaseUp = new SampledValue<int>(clock, maxAge);
         _meter = meterFactory.Create(Name);
         _received = _meter.CreateCounter<long>("webhooks.events.received", "{event}", "Webhook requests by provider and outcome.");
-        _ackDuration = _meter.CreateHistogram("webhooks.ack.duration", "s", "Time from the request's start to its answer.", advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = LatencyBuckets });
+        _ackDuration = _meter.CreateHistogram(
+            "webhooks.ack.duration",
+            "s",
+            "Time from the request's start to its answer.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = LatencyBuckets });
         _published = _meter.CreateCounter<long>("webhooks.events.published", "{event}", "Stored events the broker confirmed, by path (fast lane or relay).");
-        _publishLag = _meter.CreateHistogram("webhooks.publish.lag", "s", "Time from an event's receipt to the broker's confirm of its publish.", advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = LatencyBuckets });
+        _publishLag = _meter.CreateHistogram(
+            "webhooks.publish.lag",
+            "s",
+            "Time from an event's receipt to the broker's confirm of its publish.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = LatencyBuckets });
         _meter.CreateObservableGauge("webhooks.outbox.backlog", () => _backlog.Measure(), "{event}", "Stored events not yet confirmed by the broker.");
         _meter.CreateObservableGauge(
             "webhooks.outbox.oldest_age", () => _oldestAgeSeconds.Measure(), "s", "Age of the oldest event not yet confirmed by the broker.");

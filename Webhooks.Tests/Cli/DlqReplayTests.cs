@@ -76,8 +76,11 @@ public class DlqReplayTests
 
         Assert.That(result.ExitCode, Is.Zero, result.ToString());
         Assert.That(result.Stdout, Does.Contain("Dry run: 2 messages would be replayed").And.Contain(ids[0]).And.Contain(ids[1]));
-        await Task.Delay(500);
-        Assert.That(processor.Consumed, Is.Empty, "nothing was sent back");
+        // A message published now reaches the consumer after anything the dry run might have sent back.
+        var marker = FlakyProcessor.Event();
+        await processor.PublishAsync(marker);
+        Assert.That(await processor.WaitForConsumedAsync(1), Is.True);
+        Assert.That(processor.Consumed.Select(m => m.EventId), Is.EqualTo(new[] { marker.EventId }), "nothing was sent back");
         Assert.That((await CliQueues.DrainAsync(processor.ErrorQueueName)).Select(m => m.MessageId), Is.EqualTo(ids));
         Assert.That(await schema.ScalarAsync<long>("SELECT count(*) FROM pg_tables WHERE schemaname = current_schema() AND tablename = 'cli_audit'"), Is.Zero,
             "a dry run does not even create the audit table");

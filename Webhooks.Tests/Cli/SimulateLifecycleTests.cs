@@ -59,7 +59,10 @@ public class SimulateLifecycleTests
         Assert.That(stored.Values.Count(types => types[0] != "payment_intent.created"), Is.GreaterThan(0),
             "with shuffling, some orders' events reached the receiver before their payment_intent.created");
         Assert.That(stored.Values.Sum(t => t.Count) + 1, Is.EqualTo(summary.Count("events")), "each event stored once, the poison included");
-        Assert.That(await CliQueues.WaitForCountAsync(processor.ErrorQueueName, 1, TimeSpan.FromSeconds(30)), Is.EqualTo(1u), "the poison event is dead-lettered");
+        Assert.That(
+            await CliQueues.WaitForCountAsync(processor.ErrorQueueName, 1, TimeSpan.FromSeconds(30)),
+            Is.EqualTo(1u),
+            "the poison event is dead-lettered");
     }
 
     [Test]
@@ -93,7 +96,10 @@ public class SimulateLifecycleTests
         var lost = summary.Strings("pendingOrderIds");
         Assert.That(lost, Is.Not.Empty.And.Count.LessThan(20), "some orders, not all, lost their success events");
         Assert.That(lost, Is.EquivalentTo(expected.Where(e => e.Value == "pending").Select(e => e.Key)));
-        Assert.That(summary.Count("lostEvents"), Is.GreaterThanOrEqualTo(2 * lost.Count), "each lost order misses payment_intent.succeeded and charge.succeeded at least");
+        Assert.That(
+            summary.Count("lostEvents"),
+            Is.GreaterThanOrEqualTo(2 * lost.Count),
+            "each lost order misses payment_intent.succeeded and charge.succeeded at least");
 
         Assert.That(await db.WaitForAsync(expected, TimeSpan.FromSeconds(45)), Is.EquivalentTo(expected));
         var stored = await db.StoredTypesByOrderAsync();

@@ -38,7 +38,10 @@ public class SimulateSummaryTests
             Assert.That(summary.Count("duplicates"), Is.EqualTo(summary.Count("duplicatesSent")), "every second copy was answered duplicate");
             Assert.That(summary.Count("givenUp"), Is.Zero);
         });
-        Assert.That(await new SimulatedOrders(TestSchema.ConnectionString(TestEnvironment.Postgres, receiver.Schema)).StoredEventCountAsync(), Is.EqualTo(events), "stored once each");
+        Assert.That(
+            await new SimulatedOrders(TestSchema.ConnectionString(TestEnvironment.Postgres, receiver.Schema)).StoredEventCountAsync(),
+            Is.EqualTo(events),
+            "stored once each");
     }
 
     [Test]

@@ -25,7 +25,8 @@ public class MigrationTests
             await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => Task.Run(async () =>
             {
                 await using var dataSource = DatabaseServiceCollectionExtensions.CreateDataSource(connectionString);
-                var migrator = new DatabaseMigrator(dataSource, Options.Create(new ConnectionStringsOptions { Postgres = connectionString }), NullLogger<DatabaseMigrator>.Instance);
+                var connectionStrings = Options.Create(new ConnectionStringsOptions { Postgres = connectionString });
+                var migrator = new DatabaseMigrator(dataSource, connectionStrings, NullLogger<DatabaseMigrator>.Instance);
                 await migrator.MigrateAsync(CancellationToken.None);
             })));
 

@@ -52,7 +52,8 @@ public partial class DeployArtefactTests
 
         foreach (var deployment in documents.Where(d => d["kind"].ToString() == "Deployment"))
         {
-            var container = (YamlMappingNode)((YamlSequenceNode)((YamlMappingNode)((YamlMappingNode)((YamlMappingNode)deployment["spec"])["template"])["spec"])["containers"])[0];
+            var podSpec = (YamlMappingNode)((YamlMappingNode)((YamlMappingNode)deployment["spec"])["template"])["spec"];
+            var container = (YamlMappingNode)((YamlSequenceNode)podSpec["containers"])[0];
             Assert.Multiple(() =>
             {
                 Assert.That(container.Children.ContainsKey("readinessProbe"), Is.True);

@@ -20,8 +20,10 @@ public static class HostileRequests
         TestSigner.StripeHeader(ReceiverFactory.StripeSecret, body, timestamp ?? TestSigner.Now());
 
     /// <summary>A correctly signed Stripe request with the body as given.</summary>
-    public static Func<Uri, Task<RawResponse>> SignedStripe(byte[] body, string contentType = "application/json", string target = "/webhooks/stripe", params string[] extraHeaders) =>
-        server => RawHttp.SendAsync(server, Post(target, body, [$"Content-Type: {contentType}", $"Stripe-Signature: {StripeSignature(body)}", .. extraHeaders]));
+    public static Func<Uri, Task<RawResponse>> SignedStripe(
+        byte[] body, string contentType = "application/json", string target = "/webhooks/stripe", params string[] extraHeaders) =>
+        server => RawHttp.SendAsync(
+            server, Post(target, body, [$"Content-Type: {contentType}", $"Stripe-Signature: {StripeSignature(body)}", .. extraHeaders]));
 
     /// <summary>A valid body with the Stripe-Signature header value given.</summary>
     public static Func<Uri, Task<RawResponse>> StripeWithSignature(string signature, byte[]? body = null) =>
@@ -32,11 +34,20 @@ public static class HostileRequests
         server => RawHttp.SendAsync(server, Post("/webhooks/stripe", body, ["Content-Type: application/json", .. headers]));
 
     /// <summary>A Standard Webhooks request: headers as given, the signature made over them unless replaced.</summary>
-    public static Func<Uri, Task<RawResponse>> Standard(string id, string timestamp, byte[]? body = null, string? signature = null, params string[] extraHeaders)
+    public static Func<Uri, Task<RawResponse>> Standard(
+        string id, string timestamp, byte[]? body = null, string? signature = null, params string[] extraHeaders)
     {
         body ??= Utf8("""{"type":"invoice.paid","data":{"id":"in_1"}}""");
         signature ??= StandardSignature(id, timestamp, body);
-        return server => RawHttp.SendAsync(server, Post("/webhooks/standard", body, ["Content-Type: application/json", $"webhook-id: {id}", $"webhook-timestamp: {timestamp}", $"webhook-signature: {signature}", .. extraHeaders]));
+        string[] headers =
+        [
+            "Content-Type: application/json",
+            $"webhook-id: {id}",
+            $"webhook-timestamp: {timestamp}",
+            $"webhook-signature: {signature}",
+            .. extraHeaders,
+        ];
+        return server => RawHttp.SendAsync(server, Post("/webhooks/standard", body, headers));
     }
 
     public static string StandardSignature(string id, string timestamp, byte[] body)

@@ -13,19 +13,65 @@ public static class TransportCases
 {
     public static IEnumerable<HostileCase> All(int maxBodyBytes)
     {
-        yield return new("A single header of 64 KiB on a signed event is refused by Kestrel with 431", 431, SignedStripe(ValidBody(), extraHeaders: $"X-Padding: {new string('p', 64 * 1024)}"), FromApplication: false);
-        yield return new("Two hundred headers on a signed event are refused by Kestrel with 431", 431, SignedStripe(ValidBody(), extraHeaders: [.. Enumerable.Range(0, 200).Select(i => $"X-Extra-{i}: {i}")]), FromApplication: false);
-        yield return new("A header value with bytes outside ASCII is refused by Kestrel with 400", 400, SignedStripe(ValidBody(), extraHeaders: "X-Note: caf\u00e9\u00ff"), FromApplication: false);
-        yield return new("A header with a NUL byte is refused by Kestrel with 400", 400, SignedStripe(ValidBody(), extraHeaders: "User-Agent: gate\u0000way"), FromApplication: false);
-        yield return new("A header split by a bare line feed is refused by Kestrel with 400", 400, SignedStripe(ValidBody(), extraHeaders: "X-Note: a\nStripe-Signature: t=1,v1=00"), FromApplication: false);
+        yield return new(
+            "A single header of 64 KiB on a signed event is refused by Kestrel with 431",
+            431,
+            SignedStripe(ValidBody(), extraHeaders: $"X-Padding: {new string('p', 64 * 1024)}"),
+            FromApplication: false);
+        yield return new(
+            "Two hundred headers on a signed event are refused by Kestrel with 431",
+            431,
+            SignedStripe(ValidBody(), extraHeaders: [.. Enumerable.Range(0, 200).Select(i => $"X-Extra-{i}: {i}")]),
+            FromApplication: false);
+        yield return new(
+            "A header value with bytes outside ASCII is refused by Kestrel with 400",
+            400,
+            SignedStripe(ValidBody(), extraHeaders: "X-Note: caf\u00e9\u00ff"),
+            FromApplication: false);
+        yield return new(
+            "A header with a NUL byte is refused by Kestrel with 400",
+            400,
+            SignedStripe(ValidBody(), extraHeaders: "User-Agent: gate\u0000way"),
+            FromApplication: false);
+        yield return new(
+            "A header split by a bare line feed is refused by Kestrel with 400",
+            400,
+            SignedStripe(ValidBody(), extraHeaders: "X-Note: a\nStripe-Signature: t=1,v1=00"),
+            FromApplication: false);
         yield return new("Headers that stop arriving are cut off by Kestrel's header timeout with 408", 408, StalledHeaders, FromApplication: false);
         yield return new("A signed body that stops arriving is cut off by the body timeout with 408", 408, StalledBody);
         yield return new("A signed body trickling slower than the body timeout is cut off with 408", 408, TricklingBody);
         yield return new("A chunked body over the limit is refused with 413", 413, server => ChunkedAsync(server, new byte[maxBodyBytes * 3]));
-        yield return new("A declared length over the limit with Expect 100-continue is refused with 413 before any body is sent", 413, server => RawHttp.SendAsync(server, RawHttp.Request("POST", "/webhooks/stripe", ["Content-Type: application/json", "Expect: 100-continue", $"Content-Length: {maxBodyBytes * 1000}", $"Stripe-Signature: t={TestSigner.Now()},v1={new string('a', 64)}"])));
-        yield return new("A chunked body with a chunk size that is not hexadecimal is refused with 400", 400, server => RawHttp.SendAsync(server, RawHttp.Request("POST", "/webhooks/stripe", ["Transfer-Encoding: chunked", $"Stripe-Signature: {StripeSignature(Utf8("{}"))}"], Utf8("zz\r\n{}\r\n0\r\n\r\n"))), FromApplication: false);
-        yield return new("Content-Length and chunked together are read as chunked and answered 401 on a closing connection so nothing rides behind", 401, Smuggling);
-        yield return new("Two Content-Length headers that disagree are refused by Kestrel with 400", 400, server => RawHttp.SendAsync(server, RawHttp.Request("POST", "/webhooks/stripe", ["Content-Length: 2", "Content-Length: 40"], Utf8("{}"))), FromApplication: false);
+        yield return new(
+            "A declared length over the limit with Expect 100-continue is refused with 413 before any body is sent",
+            413,
+            server => RawHttp.SendAsync(server, RawHttp.Request(
+                "POST",
+                "/webhooks/stripe",
+                [
+                    "Content-Type: application/json",
+                    "Expect: 100-continue",
+                    $"Content-Length: {maxBodyBytes * 1000}",
+                    $"Stripe-Signature: t={TestSigner.Now()},v1={new string('a', 64)}",
+                ])));
+        yield return new(
+            "A chunked body with a chunk size that is not hexadecimal is refused with 400",
+            400,
+            server => RawHttp.SendAsync(server, RawHttp.Request(
+                "POST",
+                "/webhooks/stripe",
+                ["Transfer-Encoding: chunked", $"Stripe-Signature: {StripeSignature(Utf8("{}"))}"],
+                Utf8("zz\r\n{}\r\n0\r\n\r\n"))),
+            FromApplication: false);
+        yield return new(
+            "Content-Length and chunked together are read as chunked and answered 401 on a closing connection so nothing rides behind",
+            401,
+            Smuggling);
+        yield return new(
+            "Two Content-Length headers that disagree are refused by Kestrel with 400",
+            400,
+            server => RawHttp.SendAsync(server, RawHttp.Request("POST", "/webhooks/stripe", ["Content-Length: 2", "Content-Length: 40"], Utf8("{}"))),
+            FromApplication: false);
     }
 
     private static Task<RawResponse> StalledHeaders(Uri server) =>
@@ -73,7 +119,8 @@ public static class TransportCases
         }
 
         chunked.Append("0\r\n\r\n");
-        return RawHttp.SendAsync(server, RawHttp.Request("POST", "/webhooks/stripe", ["Transfer-Encoding: chunked", $"Stripe-Signature: {StripeSignature(body)}"], Utf8(chunked.ToString())));
+        return RawHttp.SendAsync(server, RawHttp.Request(
+            "POST", "/webhooks/stripe", ["Transfer-Encoding: chunked", $"Stripe-Signature: {StripeSignature(body)}"], Utf8(chunked.ToString())));
     }
 
     /// <summary>
@@ -87,6 +134,8 @@ public static class TransportCases
         var inner = ValidBody();
         var smuggled = Post("/webhooks/stripe", inner, ["Content-Type: application/json", $"Stripe-Signature: {StripeSignature(inner)}"]);
         byte[] body = [.. Utf8("0\r\n\r\n"), .. smuggled];
-        return RawHttp.SendAsync(server, RawHttp.Request("POST", "/webhooks/stripe", ["Transfer-Encoding: chunked", $"Content-Length: {body.Length}", $"Stripe-Signature: {StripeSignature(body)}"], body), listenAfter: TimeSpan.FromSeconds(5));
+        var request = RawHttp.Request(
+            "POST", "/webhooks/stripe", ["Transfer-Encoding: chunked", $"Content-Length: {body.Length}", $"Stripe-Signature: {StripeSignature(body)}"], body);
+        return RawHttp.SendAsync(server, request, listenAfter: TimeSpan.FromSeconds(5));
     }
 }

@@ -70,7 +70,9 @@ public class PeriodicJobTests
         await job.StopAsync(CancellationToken.None);
 
         Assert.That(job.Failures, Is.EqualTo(1));
-        Assert.That(logs.Lines.Single(l => l.Contains("Counting job failed", StringComparison.Ordinal)), Does.Contain("TimeoutException: the database is away"));
+        Assert.That(
+            logs.Lines.Single(l => l.Contains("Counting job failed", StringComparison.Ordinal)),
+            Does.Contain("TimeoutException: the database is away"));
     }
 
     [Test]
@@ -92,7 +94,12 @@ public class PeriodicJobTests
         Eventually.TrueAsync(() => Task.FromResult(job.Rounds >= rounds), TimeSpan.FromSeconds(10));
 
     private sealed class CountingJob(
-        TimeProvider clock, bool runAtStart = false, bool enabled = true, bool failFirst = false, JobWake? wakeSource = null, CapturedLogs? logs = null) : PeriodicJob
+        TimeProvider clock,
+        bool runAtStart = false,
+        bool enabled = true,
+        bool failFirst = false,
+        JobWake? wakeSource = null,
+        CapturedLogs? logs = null) : PeriodicJob
     {
         private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private int _rounds;

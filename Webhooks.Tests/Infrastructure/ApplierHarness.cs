@@ -6,10 +6,10 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using Webhooks.Infrastructure;
 using Webhooks.Infrastructure.Database;
+using Webhooks.Infrastructure.Settings;
 using Webhooks.Processor.Disputes;
 using Webhooks.Processor.Orders;
 using Webhooks.Processor.Telemetry;
-using Webhooks.Infrastructure.Settings;
 
 namespace Webhooks.Tests.Infrastructure;
 

@@ -12,7 +12,8 @@ public static class BrokerControl
     private static async Task RunAsync(string command)
     {
         var ctl = TestEnvironment.RabbitMqCtl
-            ?? throw new InvalidOperationException("WEBHOOKS_RABBITMQCTL is not set: run the tests through deploy/local/test.sh, or eval \"$(deploy/local/services.sh env)\" first.");
+            ?? throw new InvalidOperationException(
+                "WEBHOOKS_RABBITMQCTL is not set: run the tests through deploy/local/test.sh, or eval \"$(deploy/local/services.sh env)\" first.");
         using var process = Process.Start(new ProcessStartInfo(ctl, command) { RedirectStandardOutput = true, RedirectStandardError = true })!;
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();

@@ -104,8 +104,8 @@ public sealed class ProcessorFactory : WebApplicationFactory<ProcessorEntryPoint
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
-        await BrokerEntities.DeleteAsync(
-            queues: [QueueName, ErrorQueueName, QueueName + "_skipped", QueueName + "-dead-letter-alerts", QueueName + "-dead-letter-alerts_error"],
-            exchanges: [Exchange, Exchange + "--fault", QueueName, ErrorQueueName, QueueName + "_skipped", QueueName + "-dead-letter-alerts", QueueName + "-dead-letter-alerts_error"]);
+        string[] queues = [QueueName, ErrorQueueName, QueueName + "_skipped", QueueName + "-dead-letter-alerts", QueueName + "-dead-letter-alerts_error"];
+        // MassTransit binds each queue to an exchange of the same name.
+        await BrokerEntities.DeleteAsync(queues, exchanges: [Exchange, Exchange + "--fault", .. queues]);
     }
 }

@@ -49,7 +49,12 @@ public static class RawHttp
     /// answers before the request is complete (a timeout, a limit) is heard. Write failures after the
     /// server closed are expected and ignored.
     /// </summary>
-    public static async Task<RawResponse> ExchangeAsync(Uri server, Func<NetworkStream, CancellationToken, Task> write, IPAddress? from = null, TimeSpan? timeout = null, TimeSpan? listenAfter = null)
+    public static async Task<RawResponse> ExchangeAsync(
+        Uri server,
+        Func<NetworkStream, CancellationToken, Task> write,
+        IPAddress? from = null,
+        TimeSpan? timeout = null,
+        TimeSpan? listenAfter = null)
     {
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         socket.Bind(new IPEndPoint(from ?? IPAddress.Loopback, 0));
@@ -206,7 +211,8 @@ public static class RawHttp
                 return result;
             }
 
-            var size = int.Parse(Encoding.Latin1.GetString([.. chunked.GetRange(position, lineEnd - position)]).Split(';')[0], NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+            var sizeLine = Encoding.Latin1.GetString([.. chunked.GetRange(position, lineEnd - position)]);
+            var size = int.Parse(sizeLine.Split(';')[0], NumberStyles.HexNumber, CultureInfo.InvariantCulture);
             if (size == 0)
             {
                 return result;

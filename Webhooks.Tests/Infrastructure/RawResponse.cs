@@ -11,5 +11,7 @@ public sealed record RawResponse(int? Status, IReadOnlyDictionary<string, string
 
     public string? Header(string name) => Headers.TryGetValue(name, out var value) ? value : null;
 
-    public override string ToString() => Status is null ? $"no answer, connection closed after {Elapsed.TotalSeconds:0.0} s" : $"{Status} after {Elapsed.TotalSeconds:0.0} s: {Body}";
+    public override string ToString() => Status is null
+        ? $"no answer, connection closed after {Elapsed.TotalSeconds:0.0} s"
+        : $"{Status} after {Elapsed.TotalSeconds:0.0} s: {Body}";
 }

@@ -20,7 +20,8 @@ public sealed class RowLock : IAsyncDisposable
         var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
         var transaction = await connection.BeginTransactionAsync();
-        var locked = await connection.ExecuteScalarAsync<int>("SELECT count(*) FROM (SELECT 1 FROM orders WHERE order_id = @orderId FOR UPDATE) o", new { orderId }, transaction);
+        var locked = await connection.ExecuteScalarAsync<int>(
+            "SELECT count(*) FROM (SELECT 1 FROM orders WHERE order_id = @orderId FOR UPDATE) o", new { orderId }, transaction);
         Assert.That(locked, Is.EqualTo(1), $"order {orderId} exists to be locked");
         return new RowLock(connection, transaction);
     }

@@ -10,7 +10,8 @@ public static class TestEvents
 
     public static string StripeBody(string eventId, string type = "payment_intent.succeeded", string orderId = "order_1") =>
         "{\"id\":\"" + eventId + "\",\"object\":\"event\",\"type\":\"" + type
-        + "\",\"created\":1721948530,\"data\":{\"object\":{\"id\":\"pi_1\",\"object\":\"payment_intent\",\"amount\":2000,\"currency\":\"usd\",\"metadata\":{\"order_id\":\""
+        + "\",\"created\":1721948530,\"data\":{\"object\":{\"id\":\"pi_1\",\"object\":\"payment_intent\","
+        + "\"amount\":2000,\"currency\":\"usd\",\"metadata\":{\"order_id\":\""
         + orderId + "\"}}}}";
 
     public static HttpRequestMessage Stripe(string body, string secret = ReceiverFactory.StripeSecret, long? timestamp = null) =>
@@ -23,13 +24,15 @@ public static class TestEvents
         return request;
     }
 
-    public static HttpRequestMessage Standard(string webhookId, string body, string secret = ReceiverFactory.StandardSecret, DateTimeOffset? timestamp = null, string headerPrefix = "webhook")
+    public static HttpRequestMessage Standard(
+        string webhookId, string body, string secret = ReceiverFactory.StandardSecret, DateTimeOffset? timestamp = null, string headerPrefix = "webhook")
     {
         var when = timestamp ?? TimeProvider.System.GetUtcNow();
         var signature = new StandardWebhooks.StandardWebhook(secret).Sign(webhookId, when, body);
         var request = Json("/webhooks/standard", Encoding.UTF8.GetBytes(body));
         request.Headers.TryAddWithoutValidation($"{headerPrefix}-id", webhookId);
-        request.Headers.TryAddWithoutValidation($"{headerPrefix}-timestamp", when.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var unixSeconds = when.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        request.Headers.TryAddWithoutValidation($"{headerPrefix}-timestamp", unixSeconds);
         request.Headers.TryAddWithoutValidation($"{headerPrefix}-signature", signature);
         return request;
     }

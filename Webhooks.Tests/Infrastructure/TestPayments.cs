@@ -12,7 +12,8 @@ public static class TestPayments
     public static string NewOrderId() => $"order_test_{Guid.NewGuid():N}";
 
     /// <summary>An event of <paramref name="type"/> for <paramref name="orderId"/> (in <c>metadata.order_id</c>, or not at all when null).</summary>
-    public static PaymentEventReceived Event(string type, string? orderId, DateTimeOffset? receivedAt = null, string? eventId = null, Action<JsonObject>? edit = null)
+    public static PaymentEventReceived Event(
+        string type, string? orderId, DateTimeOffset? receivedAt = null, string? eventId = null, Action<JsonObject>? edit = null)
     {
         var dataObject = ObjectFor(type);
         if (orderId is not null)

@@ -43,10 +43,17 @@ public class EventRetentionTests
         var watch = Stopwatch.StartNew();
         var run = await processor.Get<EventRetention>().RunOnceAsync(CancellationToken.None);
         watch.Stop();
-        await TestContext.Progress.WriteLineAsync($"Retention deleted {run.Deleted} of {run.Stored} events in {run.Batches} batches in {watch.Elapsed.TotalSeconds:0.00} s");
+        await TestContext.Progress.WriteLineAsync(
+            $"Retention deleted {run.Deleted} of {run.Stored} events in {run.Batches} batches in {watch.Elapsed.TotalSeconds:0.00} s");
 
-        Assert.That(run, Is.EqualTo(new RetentionRun(false, false, false, Cutoff, RealisticVolume, before.Deletable, before.Deletable, Batches: 24)), "120,000 in batches of 5,000");
-        Assert.That(await _store.CountAsync(RealisticVolume), Is.EqualTo(before with { Deletable = 0 }), "recent, still in the outbox and unprocessed events kept; processed_events rows kept");
+        Assert.That(
+            run,
+            Is.EqualTo(new RetentionRun(false, false, false, Cutoff, RealisticVolume, before.Deletable, before.Deletable, Batches: 24)),
+            "120,000 in batches of 5,000");
+        Assert.That(
+            await _store.CountAsync(RealisticVolume),
+            Is.EqualTo(before with { Deletable = 0 }),
+            "recent, still in the outbox and unprocessed events kept; processed_events rows kept");
         Assert.That(processor.Logs.Lines.Any(l => l.Contains("deleted 120000 of 120000 events", StringComparison.Ordinal)), Is.True);
 
         var again = await processor.Get<EventRetention>().RunOnceAsync(CancellationToken.None);
@@ -64,7 +71,9 @@ public class EventRetentionTests
 
         Assert.That(run, Is.EqualTo(new RetentionRun(false, true, false, Cutoff, SmallVolume, before.Deletable, 0, 0)));
         Assert.That(await _store.CountAsync(SmallVolume), Is.EqualTo(before));
-        Assert.That(processor.Logs.Lines.Any(l => l.Contains($"dry run: {before.Deletable} of {SmallVolume} stored events", StringComparison.Ordinal)), Is.True);
+        Assert.That(
+            processor.Logs.Lines.Any(l => l.Contains($"dry run: {before.Deletable} of {SmallVolume} stored events", StringComparison.Ordinal)),
+            Is.True);
     }
 
     [Test]
@@ -79,7 +88,11 @@ public class EventRetentionTests
 
         Assert.That(run, Is.EqualTo(new RetentionRun(false, false, true, Cutoff, SmallVolume, before.Deletable, 0, 0)));
         Assert.That(await _store.CountAsync(SmallVolume), Is.EqualTo(before));
-        Assert.That(processor.Logs.Lines.Any(l => l.StartsWith("Error", StringComparison.Ordinal) && l.Contains("Retention refused", StringComparison.Ordinal) && l.Contains("Retention__MaxShare", StringComparison.Ordinal)), Is.True);
+        Assert.That(
+            processor.Logs.Lines.Any(l => l.StartsWith("Error", StringComparison.Ordinal)
+                && l.Contains("Retention refused", StringComparison.Ordinal)
+                && l.Contains("Retention__MaxShare", StringComparison.Ordinal)),
+            Is.True);
     }
 
     [Test]
@@ -100,7 +113,12 @@ public class EventRetentionTests
     [Test]
     public async Task Enabled_RunsEveryInterval_OnTheInjectedClock()
     {
-        await using var processor = StartProcessor(new() { ["Retention:Enabled"] = "true", ["Retention:Interval"] = "01:00:00", ["Retention:MaxShare"] = "0.7" });
+        await using var processor = StartProcessor(new()
+        {
+            ["Retention:Enabled"] = "true",
+            ["Retention:Interval"] = "01:00:00",
+            ["Retention:MaxShare"] = "0.7",
+        });
         // Seeded around the cutoff of the first run, an hour from now.
         await _store.SeedAsync(SmallVolume, Cutoff + TimeSpan.FromHours(1));
         var before = RetentionStore.Expected(SmallVolume);

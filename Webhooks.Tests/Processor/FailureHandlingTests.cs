@@ -42,7 +42,8 @@ public class FailureHandlingTests
     }
 
     [TestCaseSource(nameof(PoisonEvents))]
-    public async Task PoisonEvent_IsDeadLetteredOnceWithItsReason_NotRetried_AndReachesSlack(string _, Func<string, Webhooks.Contracts.PaymentEventReceived> build, string reason)
+    public async Task PoisonEvent_IsDeadLetteredOnceWithItsReason_NotRetried_AndReachesSlack(
+        string _, Func<string, Webhooks.Contracts.PaymentEventReceived> build, string reason)
     {
         await using var processor = new ProcessorFactory(_schema.ConnectionString, Slack()).Start();
         var message = build(TestEvents.NewEventId());
@@ -61,7 +62,10 @@ public class FailureHandlingTests
         {
             Assert.That(Header(headers, "MT-Fault-ExceptionType"), Does.EndWith("PermanentEventException"));
             Assert.That(Header(headers, "MT-Fault-Message"), Does.Contain(reason));
-            Assert.That(headers.ContainsKey("MT-Fault-RetryCount") ? Header(headers, "MT-Fault-RetryCount") : "0", Is.EqualTo("0"), "a permanent failure is not retried");
+            Assert.That(
+                headers.ContainsKey("MT-Fault-RetryCount") ? Header(headers, "MT-Fault-RetryCount") : "0",
+                Is.EqualTo("0"),
+                "a permanent failure is not retried");
             Assert.That(deadLettered.Body, Does.Contain(message.EventId));
         });
         Assert.That(await _db.OutcomeAsync(message.EventId), Is.Null, "nothing was recorded as processed");
@@ -81,7 +85,9 @@ public class FailureHandlingTests
         await Task.WhenAll(good.Take(20).Append(rejected).Concat(good.Skip(20)).Select(m => processor.PublishAsync(m)));
 
         Assert.That(await WaitForCountAsync(processor.ErrorQueueName, 1, TimeSpan.FromSeconds(20)), Is.EqualTo(1));
-        Assert.That(await Eventually.TrueAsync(async () => await _db.ProcessedCountAsync(good.Select(m => m.EventId)) == good.Count, TimeSpan.FromSeconds(20)), Is.True);
+        Assert.That(
+            await Eventually.TrueAsync(async () => await _db.ProcessedCountAsync(good.Select(m => m.EventId)) == good.Count, TimeSpan.FromSeconds(20)),
+            Is.True);
         var deadLettered = (await BrokerEntities.DrainAsync(processor.ErrorQueueName)).Single();
         Assert.Multiple(() =>
         {
@@ -101,9 +107,11 @@ public class FailureHandlingTests
         await processor.PublishAsync(message);
 
         Assert.That(await _db.WaitForOutcomeAsync(message.EventId), Is.EqualTo("ignored"));
-        // Several dispatch rounds (0.5 s each) pass: a dead-letter alert would have been posted by then.
-        await Task.Delay(TimeSpan.FromSeconds(3));
-        Assert.That(await BrokerEntities.CountAsync(processor.ErrorQueueName), Is.Zero);
+        // A poison event after it: once its alert is posted, an alert about the first would have been too.
+        var poison = TestPayments.WithDataObject("payment_intent.succeeded", JsonValue.Create("pi_123"));
+        await processor.PublishAsync(poison);
+        Assert.That(await _slack.WaitForPostAsync(p => p.Names(poison.EventId), TimeSpan.FromSeconds(20)), Is.Not.Null);
+        Assert.That(await BrokerEntities.CountAsync(processor.ErrorQueueName), Is.EqualTo(1), "the poison event alone");
         Assert.That(_slack.Requests.Where(p => p.Names(message.EventId)), Is.Empty);
     }
 
@@ -162,7 +170,10 @@ public class FailureHandlingTests
         Assert.That(await _db.WaitForOutcomeAsync(message.EventId), Is.EqualTo("applied"));
         Assert.That(await _db.StatusAsync(orderId), Is.EqualTo("paid"));
         Assert.That(flaky!.AttemptsFor(message.EventId), Is.EqualTo(3), "two failed attempts, then the one that worked");
-        Assert.That(processor.Logs.Lines.Any(l => l.Contains(message.EventId, StringComparison.Ordinal) && l.Contains("after 2 in-process retries", StringComparison.Ordinal)), Is.True);
+        Assert.That(
+            processor.Logs.Lines.Any(l => l.Contains(message.EventId, StringComparison.Ordinal)
+                && l.Contains("after 2 in-process retries", StringComparison.Ordinal)),
+            Is.True);
         Assert.That(await BrokerEntities.CountAsync(processor.ErrorQueueName), Is.Zero);
     }
 
@@ -178,7 +189,9 @@ public class FailureHandlingTests
         var orders = Enumerable.Range(0, 40).Select(_ => TestPayments.NewOrderId()).ToList();
         var before = orders.Take(10).Select(id => TestPayments.Event("payment_intent.created", id)).ToList();
         await Task.WhenAll(before.Select(m => processor.PublishAsync(m)));
-        Assert.That(await Eventually.TrueAsync(async () => await _db.ProcessedCountAsync(before.Select(m => m.EventId)) == before.Count, TimeSpan.FromSeconds(20)), Is.True);
+        Assert.That(
+            await Eventually.TrueAsync(async () => await _db.ProcessedCountAsync(before.Select(m => m.EventId)) == before.Count, TimeSpan.FromSeconds(20)),
+            Is.True);
 
         proxy.Refuse();
         var during = orders.Take(10).Select(id => TestPayments.Event("payment_intent.succeeded", id))
@@ -195,7 +208,8 @@ public class FailureHandlingTests
         Assert.That(await BrokerEntities.CountAsync(processor.ErrorQueueName), Is.Zero, "nothing is dead-lettered during the outage");
 
         proxy.Forward();
-        var processed = await Eventually.TrueAsync(async () => await _db.ProcessedCountAsync(during.Select(m => m.EventId)) == during.Count, TimeSpan.FromSeconds(60));
+        var processed = await Eventually.TrueAsync(
+            async () => await _db.ProcessedCountAsync(during.Select(m => m.EventId)) == during.Count, TimeSpan.FromSeconds(60));
 
         Assert.That(processed, Is.True, "every event published during the outage was processed after it");
         Assert.That(await BrokerEntities.CountAsync(processor.ErrorQueueName), Is.Zero);

@@ -61,7 +61,10 @@ public class GroupCommitOrderApplierTests
         {
             Assert.That(results.Select(r => r.Outcome), Is.All.AnyOf(EventOutcome.Applied, EventOutcome.Unchanged));
             Assert.That(recorded, Has.Count.EqualTo(events.Count), "one processed_events row per event");
-            Assert.That(recorded.Where(r => r.Value != (resultOf[r.Key].Outcome == EventOutcome.Applied ? "applied" : "unchanged")), Is.Empty, "each caller heard what was recorded");
+            Assert.That(
+                recorded.Where(r => r.Value != (resultOf[r.Key].Outcome == EventOutcome.Applied ? "applied" : "unchanged")),
+                Is.Empty,
+                "each caller heard what was recorded");
         });
         foreach (var group in events.GroupBy(e => e.OrderId!))
         {
@@ -86,7 +89,9 @@ public class GroupCommitOrderApplierTests
     public async Task EventsQueuedBeforeTheLoopStarts_AreCommittedInBatchesOfTheConfiguredSize()
     {
         await using var harness = await ApplierHarness.CreateAsync(_schema, batchSize: 64);
-        var calls = Enumerable.Range(0, 200).Select(_ => harness.Applier.ApplyAsync(Event(TestPayments.NewOrderId(), OrderStatus.Paid), CancellationToken.None)).ToList();
+        var calls = Enumerable.Range(0, 200)
+            .Select(_ => harness.Applier.ApplyAsync(Event(TestPayments.NewOrderId(), OrderStatus.Paid), CancellationToken.None))
+            .ToList();
 
         await harness.StartAsync();
         var results = await Task.WhenAll(calls);
@@ -210,7 +215,8 @@ public class GroupCommitOrderApplierTests
 
             Assert.That(outcomes, Is.EqualTo(new[]
             {
-                EventOutcome.Applied, EventOutcome.Duplicate, EventOutcome.Duplicate, EventOutcome.Ignored, EventOutcome.Applied, EventOutcome.Duplicate, EventOutcome.Duplicate,
+                EventOutcome.Applied, EventOutcome.Duplicate, EventOutcome.Duplicate, EventOutcome.Ignored,
+                EventOutcome.Applied, EventOutcome.Duplicate, EventOutcome.Duplicate,
             }));
             Assert.That(again.Batches, Is.EqualTo(new[] { 7 }));
         }
@@ -272,7 +278,10 @@ public class GroupCommitOrderApplierTests
         var paid = Event(orderId, OrderStatus.Paid);
 
         var call = harness.Applier.ApplyAsync(paid, cancel.Token);
-        Assert.That(await RowLock.WaitForWaiterAsync(_schema.ConnectionString, harness.ApplicationName), Is.True, "the batch is taken and waits for the order's lock");
+        Assert.That(
+            await RowLock.WaitForWaiterAsync(_schema.ConnectionString, harness.ApplicationName),
+            Is.True,
+            "the batch is taken and waits for the order's lock");
         await cancel.CancelAsync();
         await blocker.DisposeAsync();
 
@@ -291,7 +300,8 @@ public class GroupCommitOrderApplierTests
         await harness.Applier.StopAsync(CancellationToken.None);
 
         Assert.That((await Task.WhenAll(calls).WaitAsync(TimeSpan.FromSeconds(30))).Select(r => r.Outcome), Is.All.EqualTo(EventOutcome.Applied));
-        var late = Assert.ThrowsAsync<GroupCommitStoppedException>(() => harness.Applier.ApplyAsync(Event(TestPayments.NewOrderId(), OrderStatus.Paid), CancellationToken.None));
+        var late = Assert.ThrowsAsync<GroupCommitStoppedException>(
+            () => harness.Applier.ApplyAsync(Event(TestPayments.NewOrderId(), OrderStatus.Paid), CancellationToken.None));
         Assert.That(TransientFailure.IsTransient(late!), Is.True, "retried, not dead-lettered, while the host shuts down");
     }
 
@@ -340,7 +350,10 @@ public class GroupCommitOrderApplierTests
             await setup.Applier.ApplyAsync(Event(last, OrderStatus.Pending), CancellationToken.None);
         }
 
-        var events = Enumerable.Range(0, 20).Select(_ => Event("a_" + TestPayments.NewOrderId(), OrderStatus.Paid)).Append(Event(last, OrderStatus.Paid)).ToList();
+        var events = Enumerable.Range(0, 20)
+            .Select(_ => Event("a_" + TestPayments.NewOrderId(), OrderStatus.Paid))
+            .Append(Event(last, OrderStatus.Paid))
+            .ToList();
         var blocker = await RowLock.OnOrderAsync(_schema.ConnectionString, last);
         var calls = events.Select(e => harness.Applier.ApplyAsync(e, CancellationToken.None)).ToList();
 
@@ -351,7 +364,7 @@ public class GroupCommitOrderApplierTests
         // The batch was sent whole, commit included (one implicit transaction): the server may finish it
         // after the client is gone. Whatever it did, it did for the whole batch, and no caller heard success.
         await blocker.DisposeAsync();
-        var recorded = await WaitForSettledCountAsync(events.Select(e => e.EventId));
+        var recorded = await WaitForSettledCountAsync(harness.ApplicationName, events.Select(e => e.EventId));
 
         Assert.That(harness.Batches, Is.EqualTo(new[] { events.Count }));
         Assert.That(failures, Has.Count.EqualTo(events.Count), "every caller of the batch hears the failure");
@@ -366,19 +379,26 @@ public class GroupCommitOrderApplierTests
         Assert.That(await _db.StatusAsync(last), Is.EqualTo("paid"));
     }
 
-    /// <summary>The number of these events recorded, once no other session is still running a statement on <c>processed_events</c>.</summary>
-    private async Task<long> WaitForSettledCountAsync(IEnumerable<string> eventIds)
+    /// <summary>The number of these events recorded, once the harness's own sessions have finished whatever the server was still running for them.</summary>
+    private async Task<long> WaitForSettledCountAsync(string applicationName, IEnumerable<string> eventIds)
     {
         await using var connection = new NpgsqlConnection(_schema.ConnectionString);
         await Eventually.TrueAsync(
             async () => await connection.ExecuteScalarAsync<long>(
-                "SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND query LIKE '%INTO processed_events%' AND pid <> pg_backend_pid()") == 0,
+                "SELECT count(*) FROM pg_stat_activity WHERE application_name = @applicationName AND state = 'active'", new { applicationName }) == 0,
             TimeSpan.FromSeconds(10));
         return await _db.ProcessedCountAsync(eventIds);
     }
 
     private static OrderEvent Event(string? orderId, OrderStatus? status, string? eventId = null) =>
-        new("stripe", eventId ?? TestEvents.NewEventId(), status is { } s ? TypeFor[s] : "invoice.paid", TimeProvider.System.GetUtcNow(), orderId, status, orderId is null ? "not about an order (test)" : null);
+        new(
+            "stripe",
+            eventId ?? TestEvents.NewEventId(),
+            status is { } s ? TypeFor[s] : "invoice.paid",
+            TimeProvider.System.GetUtcNow(),
+            orderId,
+            status,
+            orderId is null ? "not about an order (test)" : null);
 
     private static async Task<List<Exception>> FailuresAsync(IEnumerable<Task<ApplyResult>> calls)
     {

@@ -1,3 +1,4 @@
+using Dapper;
 using Npgsql;
 using Webhooks.Contracts;
 using Webhooks.Tests.Infrastructure;
@@ -150,7 +151,8 @@ public class OrderStateTests
         await _processor.PublishAsync(message);
 
         var seen = await Eventually.TrueAsync(
-            () => Task.FromResult(_processor.Logs.Lines.Any(l => l.Contains(message.EventId, StringComparison.Ordinal) && l.Contains("Duplicate", StringComparison.Ordinal))),
+            () => Task.FromResult(_processor.Logs.Lines.Any(l => l.Contains(message.EventId, StringComparison.Ordinal)
+                && l.Contains("Duplicate", StringComparison.Ordinal))),
             TimeSpan.FromSeconds(20));
         Assert.That(seen, Is.True, "the second delivery was consumed and recognised as a duplicate");
         Assert.That(await _db.ProcessedCountAsync([message.EventId]), Is.EqualTo(1));
@@ -175,8 +177,12 @@ public class OrderStateTests
             }
 
             await _processor.PublishAsync(succeeded);
-            await Task.Delay(TimeSpan.FromSeconds(2));
+            var blocked = await Eventually.TrueAsync(
+                async () => await connection.ExecuteScalarAsync<bool>(
+                    "SELECT EXISTS (SELECT FROM pg_stat_activity WHERE pg_backend_pid() = ANY (pg_blocking_pids(pid)))", transaction: transaction),
+                TimeSpan.FromSeconds(20));
 
+            Assert.That(blocked, Is.True, "the processor waits for this transaction's lock");
             Assert.That(await _db.OutcomeAsync(succeeded.EventId), Is.Null, "the event is not recorded while its order is locked");
             Assert.That(await _db.StatusAsync(orderId), Is.EqualTo("pending"));
             await transaction.CommitAsync();
@@ -198,7 +204,8 @@ public class OrderStateTests
 
         await Task.WhenAll(messages.Select(m => _processor.PublishAsync(m)));
 
-        var all = await Eventually.TrueAsync(async () => await _db.ProcessedCountAsync(messages.Select(m => m.EventId)) == messages.Count, TimeSpan.FromSeconds(30));
+        var all = await Eventually.TrueAsync(
+            async () => await _db.ProcessedCountAsync(messages.Select(m => m.EventId)) == messages.Count, TimeSpan.FromSeconds(30));
         Assert.That(all, Is.True, "every event was processed once");
         foreach (var orderId in orders)
         {

@@ -29,13 +29,16 @@ public class ProcessorStartupTests
     public async Task QueueType_IsTheTypeTheBrokerDeclares(string queueType)
     {
         await using var schema = await ProcessorSchema.CreateAsync();
-        await using var processor = new ProcessorFactory(schema.ConnectionString, new Dictionary<string, string?> { ["Processor:QueueType"] = queueType }).Start();
-        using var management = new HttpClient { BaseAddress = new Uri(Environment.GetEnvironmentVariable("WEBHOOKS_RABBIT_MGMT_URL") ?? "http://127.0.0.1:15720/") };
+        await using var processor = new ProcessorFactory(
+            schema.ConnectionString, new Dictionary<string, string?> { ["Processor:QueueType"] = queueType }).Start();
+        var managementUrl = Environment.GetEnvironmentVariable("WEBHOOKS_RABBIT_MGMT_URL") ?? "http://127.0.0.1:15720/";
+        using var management = new HttpClient { BaseAddress = new Uri(managementUrl) };
         var address = TestEnvironment.RabbitMqAddress;
         management.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue(
             "Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{address.Username}:{address.Password}")));
 
-        using var response = await management.GetAsync(new Uri($"api/queues/{Uri.EscapeDataString(address.VirtualHost)}/{Uri.EscapeDataString(processor.QueueName)}", UriKind.Relative));
+        var queuePath = $"api/queues/{Uri.EscapeDataString(address.VirtualHost)}/{Uri.EscapeDataString(processor.QueueName)}";
+        using var response = await management.GetAsync(new Uri(queuePath, UriKind.Relative));
         var queue = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
@@ -46,7 +49,8 @@ public class ProcessorStartupTests
     [Test]
     public async Task BadSlackUrl_StopsTheProcess_NamingTheSettingButNotItsValue()
     {
-        await using var processor = new ProcessorFactory(TestEnvironment.Postgres, new Dictionary<string, string?> { ["Slack:WebhookUrl"] = "ftp://hooks.example/T0/B0/very-secret-part" });
+        await using var processor = new ProcessorFactory(
+            TestEnvironment.Postgres, new Dictionary<string, string?> { ["Slack:WebhookUrl"] = "ftp://hooks.example/T0/B0/very-secret-part" });
 
         var failure = Assert.Catch(() => processor.Start());
 
@@ -70,7 +74,9 @@ public class ProcessorStartupTests
         Assert.That((await http.GetAsync("/health/live")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
 
         proxy.Forward();
-        Assert.That(await Eventually.TrueAsync(async () => (await http.GetAsync("/health/ready")).StatusCode == HttpStatusCode.OK, TimeSpan.FromSeconds(20)), Is.True);
+        Assert.That(
+            await Eventually.TrueAsync(async () => (await http.GetAsync("/health/ready")).StatusCode == HttpStatusCode.OK, TimeSpan.FromSeconds(20)),
+            Is.True);
     }
 
     [Test]
@@ -78,13 +84,17 @@ public class ProcessorStartupTests
     {
         await using var schema = await ProcessorSchema.CreateAsync();
         await using var processor = new ProcessorFactory(schema.ConnectionString).Start();
-        Assert.That(processor.Logs.Lines.Any(l => l.StartsWith("Warning", StringComparison.Ordinal) && l.Contains("Slack__WebhookUrl is not set", StringComparison.Ordinal)), Is.True);
+        Assert.That(
+            processor.Logs.Lines.Any(l => l.StartsWith("Warning", StringComparison.Ordinal)
+                && l.Contains("Slack__WebhookUrl is not set", StringComparison.Ordinal)),
+            Is.True);
         var poison = TestPayments.WithDataObject("charge.refunded", null);
 
         await processor.PublishAsync(poison);
 
         var logged = await Eventually.TrueAsync(
-            () => Task.FromResult(processor.Logs.Lines.Any(l => l.Contains("ALERT", StringComparison.Ordinal) && l.Contains(poison.EventId, StringComparison.Ordinal))),
+            () => Task.FromResult(processor.Logs.Lines.Any(l => l.Contains("ALERT", StringComparison.Ordinal)
+                && l.Contains(poison.EventId, StringComparison.Ordinal))),
             TimeSpan.FromSeconds(20));
         Assert.That(logged, Is.True, "the dead-letter alert was written to the log");
     }

@@ -75,7 +75,8 @@ public class SlackWebhookClientTests
         await _slack.DisposeAsync();
         var stopwatch = Stopwatch.StartNew();
 
-        var delivered = await Client(url: $"http://127.0.0.1:{closedPort}/services/T0/B0/{_slack.SecretToken}").PostAsync(new SlackMessage("hello"), CancellationToken.None);
+        var client = Client(url: $"http://127.0.0.1:{closedPort}/services/T0/B0/{_slack.SecretToken}");
+        var delivered = await client.PostAsync(new SlackMessage("hello"), CancellationToken.None);
 
         Assert.That(delivered, Is.False);
         Assert.That(stopwatch.Elapsed, Is.LessThan(TimeSpan.FromSeconds(30)), "a few quick retries, not a hang");
@@ -86,9 +87,15 @@ public class SlackWebhookClientTests
 
     private SlackWebhookClient Client(TimeProvider? clock = null, TimeSpan? maxRetryAfter = null, string? url = null)
     {
-        var options = new SlackOptions { WebhookUrl = url ?? _slack.Url, RetryDelay = TimeSpan.FromMilliseconds(50), MaxRetryAfter = maxRetryAfter ?? TimeSpan.FromSeconds(30) };
+        var options = new SlackOptions
+        {
+            WebhookUrl = url ?? _slack.Url,
+            RetryDelay = TimeSpan.FromMilliseconds(50),
+            MaxRetryAfter = maxRetryAfter ?? TimeSpan.FromSeconds(30),
+        };
         var loggerFactory = LoggerFactory.Create(logging => logging.AddProvider(_logs).SetMinimumLevel(LogLevel.Trace));
-        return new SlackWebhookClient(new PlainHttpClientFactory(), Options.Create(options), clock ?? TimeProvider.System, loggerFactory.CreateLogger<SlackWebhookClient>());
+        return new SlackWebhookClient(
+            new PlainHttpClientFactory(), Options.Create(options), clock ?? TimeProvider.System, loggerFactory.CreateLogger<SlackWebhookClient>());
     }
 
     private sealed class PlainHttpClientFactory : IHttpClientFactory

@@ -10,10 +10,10 @@ public class TransientFailureTests
 {
     private static IEnumerable<TestCaseData> Transient()
     {
-        yield return new TestCaseData(new PostgresException("could not serialize access", "ERROR", "ERROR", PostgresErrorCodes.SerializationFailure)).SetName("SerializationFailure");
-        yield return new TestCaseData(new PostgresException("deadlock detected", "ERROR", "ERROR", PostgresErrorCodes.DeadlockDetected)).SetName("Deadlock");
-        yield return new TestCaseData(new PostgresException("terminating connection", "FATAL", "FATAL", PostgresErrorCodes.AdminShutdown)).SetName("AdminShutdown");
-        yield return new TestCaseData(new PostgresException("the database system is starting up", "FATAL", "FATAL", PostgresErrorCodes.CannotConnectNow)).SetName("StartingUp");
+        yield return new TestCaseData(Postgres("could not serialize access", "ERROR", PostgresErrorCodes.SerializationFailure)).SetName("SerializationFailure");
+        yield return new TestCaseData(Postgres("deadlock detected", "ERROR", PostgresErrorCodes.DeadlockDetected)).SetName("Deadlock");
+        yield return new TestCaseData(Postgres("terminating connection", "FATAL", PostgresErrorCodes.AdminShutdown)).SetName("AdminShutdown");
+        yield return new TestCaseData(Postgres("the database system is starting up", "FATAL", PostgresErrorCodes.CannotConnectNow)).SetName("StartingUp");
         yield return new TestCaseData(new NpgsqlException("No suitable host was found.")).SetName("FailoverNoSuitableHost");
         yield return new TestCaseData(new NpgsqlException("Exception while reading from stream", new IOException("reset"))).SetName("ConnectionLost");
         yield return new TestCaseData(new TimeoutException("no answer")).SetName("Timeout");
@@ -25,8 +25,8 @@ public class TransientFailureTests
     private static IEnumerable<TestCaseData> Permanent()
     {
         yield return new TestCaseData(new PermanentEventException("data.object is not an object")).SetName("UnreadablePayload");
-        yield return new TestCaseData(new PostgresException("violates check constraint", "ERROR", "ERROR", PostgresErrorCodes.CheckViolation)).SetName("CheckViolation");
-        yield return new TestCaseData(new PostgresException("invalid byte sequence", "ERROR", "ERROR", PostgresErrorCodes.CharacterNotInRepertoire)).SetName("NulInText");
+        yield return new TestCaseData(Postgres("violates check constraint", "ERROR", PostgresErrorCodes.CheckViolation)).SetName("CheckViolation");
+        yield return new TestCaseData(Postgres("invalid byte sequence", "ERROR", PostgresErrorCodes.CharacterNotInRepertoire)).SetName("NulInText");
         yield return new TestCaseData(new InvalidOperationException("a bug")).SetName("Bug");
     }
 
@@ -35,4 +35,7 @@ public class TransientFailureTests
 
     [TestCaseSource(nameof(Permanent))]
     public void IsTransient_FailureThatRepeats_IsDeadLettered(Exception failure) => Assert.That(TransientFailure.IsTransient(failure), Is.False);
+
+    // Npgsql's PostgresException takes the severity twice: as the server sent it and in its invariant form.
+    private static PostgresException Postgres(string message, string severity, string sqlState) => new(message, severity, severity, sqlState);
 }

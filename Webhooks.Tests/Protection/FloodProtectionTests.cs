@@ -11,6 +11,8 @@ namespace Webhooks.Tests.Protection;
 /// The guard in front of signature checks, on a real Kestrel with callers on different loopback
 /// addresses (all of 127.0.0.0/8 reaches the server, and each is its own remote address).
 /// </summary>
+// Not in parallel: every host in the test process exports every meter of the same name.
+[NonParallelizable]
 public partial class FloodProtectionTests
 {
     private const int Threshold = 5;
@@ -22,7 +24,12 @@ public partial class FloodProtectionTests
     [Test]
     public async Task AFloodOfBadSignaturesFromOneAddress_DoesNotStopGoodEventsFromAnother()
     {
-        await using var receiver = await StartAsync(new() { ["Protection:FailureThreshold"] = $"{Threshold}", ["Protection:LimitedRequestsPerSecond"] = "0.01", ["Protection:LimitedBurst"] = "1" });
+        await using var receiver = await StartAsync(new()
+        {
+            ["Protection:FailureThreshold"] = $"{Threshold}",
+            ["Protection:LimitedRequestsPerSecond"] = "0.01",
+            ["Protection:LimitedBurst"] = "1",
+        });
         var attacker = IPAddress.Parse("127.0.0.2");
 
         var flood = Task.WhenAll(Enumerable.Range(0, FloodConcurrency).Select(async _ =>
@@ -52,7 +59,10 @@ public partial class FloodProtectionTests
             Assert.That(good.Select(g => g.Answer.Status), Is.All.EqualTo(200), "every good event from the other address was accepted");
             Assert.That(stored, Is.EqualTo(good.Count));
             Assert.That(floodAnswers.Select(a => a.Status), Is.All.AnyOf(401, 429));
-            Assert.That(unauthorized, Is.LessThanOrEqualTo(Threshold + FloodConcurrency), "only the failures before the limit (and those already in flight) were verified");
+            Assert.That(
+                unauthorized,
+                Is.LessThanOrEqualTo(Threshold + FloodConcurrency),
+                "only the failures before the limit (and those already in flight) were verified");
             Assert.That(limited, Has.Count.GreaterThanOrEqualTo(Flood - Threshold - FloodConcurrency));
             Assert.That(limited.Select(a => int.Parse(a.Header("Retry-After")!, CultureInfo.InvariantCulture)), Is.All.GreaterThanOrEqualTo(1));
             Assert.That(counted, Is.EqualTo(limited.Count), "each 429 is counted in webhooks.events.received");
@@ -87,11 +97,22 @@ public partial class FloodProtectionTests
     [Test]
     public async Task BeyondTheUnverifiedCap_NewRequestsGet503AtOnce_AndGoodEventsFlowAgainWhenSlotsFree()
     {
-        await using var receiver = await StartAsync(new() { ["Protection:MaxConcurrentUnverified"] = "2", ["Protection:BodyTimeout"] = "00:01:00" });
+        // No minimum body rate: Kestrel would end the stalled requests (408) after its five-second grace,
+        // and a slow machine could start the second after the first has ended; they must overlap.
+        await using var receiver = await StartAsync(new()
+        {
+            ["Protection:MaxConcurrentUnverified"] = "2",
+            ["Protection:BodyTimeout"] = "00:01:00",
+            ["Protection:MinBodyBytesPerSecond"] = "0",
+        });
         var slow = IPAddress.Parse("127.0.0.4");
         var body = ValidBody();
         var partial = Signed(body)[..^body.Length];
-        var stalled = new List<Socket> { await RawHttp.OpenStalledAsync(receiver.Server, partial, slow), await RawHttp.OpenStalledAsync(receiver.Server, partial, slow) };
+        var stalled = new List<Socket>
+        {
+            await RawHttp.OpenStalledAsync(receiver.Server, partial, slow),
+            await RawHttp.OpenStalledAsync(receiver.Server, partial, slow),
+        };
 
         RawResponse? busy = null;
         try
@@ -125,7 +146,12 @@ public partial class FloodProtectionTests
     public async Task BehindATrustedProxy_TheForwardedCallerIsLimited_NotTheProxy()
     {
         var proxy = IPAddress.Parse("127.0.0.5");
-        await using var receiver = await StartAsync(new() { ["Protection:FailureThreshold"] = $"{Threshold}", ["Protection:LimitedRequestsPerSecond"] = "0.01", ["Protection:TrustedProxies:0"] = "127.0.0.5/32" });
+        await using var receiver = await StartAsync(new()
+        {
+            ["Protection:FailureThreshold"] = $"{Threshold}",
+            ["Protection:LimitedRequestsPerSecond"] = "0.01",
+            ["Protection:TrustedProxies:0"] = "127.0.0.5/32",
+        });
         for (var i = 0; i < Threshold; i++)
         {
             await RawHttp.SendAsync(receiver.Server, BadlySigned(ValidBody(), "X-Forwarded-For: 203.0.113.9"), proxy);
@@ -144,7 +170,8 @@ public partial class FloodProtectionTests
     public async Task WithoutTrustedProxies_XForwardedForIsIgnored_SoACallerCannotChooseItsAddress()
     {
         var attacker = IPAddress.Parse("127.0.0.6");
-        await using var receiver = await StartAsync(new() { ["Protection:FailureThreshold"] = $"{Threshold}", ["Protection:LimitedRequestsPerSecond"] = "0.01" });
+        await using var receiver = await StartAsync(
+            new() { ["Protection:FailureThreshold"] = $"{Threshold}", ["Protection:LimitedRequestsPerSecond"] = "0.01" });
         for (var i = 0; i < Threshold; i++)
         {
             await RawHttp.SendAsync(receiver.Server, BadlySigned(ValidBody(), $"X-Forwarded-For: 203.0.113.{i}"), attacker);
@@ -155,9 +182,11 @@ public partial class FloodProtectionTests
         Assert.That(next.Status, Is.EqualTo(429), next.ToString());
     }
 
-    private static byte[] Signed(byte[] body, params string[] extraHeaders) => Post("/webhooks/stripe", body, ["Content-Type: application/json", $"Stripe-Signature: {StripeSignature(body)}", .. extraHeaders]);
+    private static byte[] Signed(byte[] body, params string[] extraHeaders) =>
+        Post("/webhooks/stripe", body, ["Content-Type: application/json", $"Stripe-Signature: {StripeSignature(body)}", .. extraHeaders]);
 
-    private static byte[] BadlySigned(byte[] body, params string[] extraHeaders) => Post("/webhooks/stripe", body, ["Content-Type: application/json", $"Stripe-Signature: t={TestSigner.Now()},v1={new string('b', 64)}", .. extraHeaders]);
+    private static byte[] BadlySigned(byte[] body, params string[] extraHeaders) =>
+        Post("/webhooks/stripe", body, ["Content-Type: application/json", $"Stripe-Signature: t={TestSigner.Now()},v1={new string('b', 64)}", .. extraHeaders]);
 
     private static async Task<RealReceiver> StartAsync(Dictionary<string, string?> settings)
     {
@@ -173,7 +202,9 @@ public partial class FloodProtectionTests
     {
         using var client = new HttpClient { BaseAddress = receiver.Server };
         var scrape = await client.GetStringAsync(new Uri("/metrics", UriKind.Relative));
-        var match = CounterLine().Matches(scrape).FirstOrDefault(m => m.Groups["labels"].Value.Contains($"outcome=\"{outcome}\"", StringComparison.Ordinal) && m.Groups["labels"].Value.Contains("provider=\"stripe\"", StringComparison.Ordinal));
+        var match = CounterLine().Matches(scrape).FirstOrDefault(m =>
+            m.Groups["labels"].Value.Contains($"outcome=\"{outcome}\"", StringComparison.Ordinal)
+            && m.Groups["labels"].Value.Contains("provider=\"stripe\"", StringComparison.Ordinal));
         return match is null ? 0 : long.Parse(match.Groups["value"].Value, CultureInfo.InvariantCulture);
     }
 

@@ -30,7 +30,8 @@ public class EnvelopeContractTests
         var (_, envelope) = (await queue.DrainAsync()).Single();
         var row = await factory.Store.RowAsync("stripe", id);
 
-        var context = SystemTextJsonMessageSerializer.Instance.Deserialize(new BytesMessageBody(Encoding.UTF8.GetBytes(envelope.GetRawText())), EmptyHeaders.Instance);
+        var bytes = new BytesMessageBody(Encoding.UTF8.GetBytes(envelope.GetRawText()));
+        var context = SystemTextJsonMessageSerializer.Instance.Deserialize(bytes, EmptyHeaders.Instance);
 
         Assert.That(context.TryGetMessage<PaymentEventReceived>(out var message), Is.True, "MassTransit finds the contract's type in the envelope");
         Assert.That(context.SupportedMessageTypes, Does.Contain(MessageUrn.ForTypeString<PaymentEventReceived>()));

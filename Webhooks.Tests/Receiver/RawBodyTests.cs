@@ -13,7 +13,10 @@ public class RawBodyTests
         using var client = factory.CreateClient();
         var id = TestEvents.NewEventId();
         // CRLF line breaks, tabs, trailing spaces, escaped and literal non-ASCII: all must survive.
-        var text = "{\r\n\t\"id\" : \"" + id + "\",  \r\n  \"type\": \"payment_intent.succeeded\",\n  \"description\": \"Zoë’s café — ✓ 日本 \\u00e9\",\n  \"data\": { \"object\": { \"metadata\": { \"order_id\": \"ø-1\" } } }   \n}\n";
+        var text = "{\r\n\t\"id\" : \"" + id + "\",  \r\n"
+            + "  \"type\": \"payment_intent.succeeded\",\n"
+            + "  \"description\": \"Zoë’s café — ✓ 日本 \\u00e9\",\n"
+            + "  \"data\": { \"object\": { \"metadata\": { \"order_id\": \"ø-1\" } } }   \n}\n";
         var bytes = Encoding.UTF8.GetBytes(text);
 
         using var response = await client.SendAsync(TestEvents.Stripe(bytes));

@@ -14,7 +14,10 @@ public class WebhookEndpointTests
     [OneTimeSetUp]
     public void StartReceiver()
     {
-        _factory = new ReceiverFactory(new Dictionary<string, string?> { ["Webhooks:MaxBodyBytes"] = MaxBodyBytes.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        _factory = new ReceiverFactory(new Dictionary<string, string?>
+        {
+            ["Webhooks:MaxBodyBytes"] = MaxBodyBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        });
         _client = _factory.CreateClient();
     }
 
@@ -185,7 +188,8 @@ public class WebhookEndpointTests
     public async Task BodyOverLimit_WithContentLength_Is413()
     {
         var id = TestEvents.NewEventId();
-        var body = TestEvents.StripeBody(id).Replace("\"object\":\"event\"", $"\"object\":\"event\",\"padding\":\"{new string('x', MaxBodyBytes)}\"", StringComparison.Ordinal);
+        var padded = $"\"object\":\"event\",\"padding\":\"{new string('x', MaxBodyBytes)}\"";
+        var body = TestEvents.StripeBody(id).Replace("\"object\":\"event\"", padded, StringComparison.Ordinal);
 
         using var response = await _client.SendAsync(TestEvents.Stripe(body));
 

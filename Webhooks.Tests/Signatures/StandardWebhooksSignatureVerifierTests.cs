@@ -35,19 +35,23 @@ public class StandardWebhooksSignatureVerifierTests
         yield return Case("Valid signature", now => (Id, Unix(now), Sign(Secret, now), Body), true);
         yield return Case("Valid signature with the second active secret (rotation)", now => (Id, Unix(now), Sign(RotatedSecret, now), Body), true);
         yield return Case("Signature with a secret that is not configured", now => (Id, Unix(now), Sign(UnknownSecret, now), Body), false);
-        yield return Case("Body changed after signing", now => (Id, Unix(now), Sign(Secret, now), Body.Replace("in_1", "in_2", StringComparison.Ordinal)), false);
+        yield return Case(
+            "Body changed after signing", now => (Id, Unix(now), Sign(Secret, now), Body.Replace("in_1", "in_2", StringComparison.Ordinal)), false);
         yield return Case("Different webhook-id than signed", now => ("msg_other", Unix(now), Sign(Secret, now), Body), false);
         yield return Case("Timestamp ten minutes old", now => (Id, Unix(now.AddMinutes(-10)), Sign(Secret, now.AddMinutes(-10)), Body), false);
         yield return Case("Timestamp ten minutes ahead", now => (Id, Unix(now.AddMinutes(10)), Sign(Secret, now.AddMinutes(10)), Body), false);
-        yield return Case("Timestamp four minutes old, inside the tolerance", now => (Id, Unix(now.AddMinutes(-4)), Sign(Secret, now.AddMinutes(-4)), Body), true);
+        yield return Case(
+            "Timestamp four minutes old, inside the tolerance", now => (Id, Unix(now.AddMinutes(-4)), Sign(Secret, now.AddMinutes(-4)), Body), true);
         yield return Case("Timestamp not a number", now => (Id, "not-a-number", Sign(Secret, now), Body), false);
-        yield return Case("Only an unknown signature version", now => (Id, Unix(now), Sign(Secret, now).Replace("v1,", "v2,", StringComparison.Ordinal), Body), false);
+        yield return Case(
+            "Only an unknown signature version", now => (Id, Unix(now), Sign(Secret, now).Replace("v1,", "v2,", StringComparison.Ordinal), Body), false);
         yield return Case("Signature not base64", now => (Id, Unix(now), "v1,not base64!", Body), false);
         yield return Case("Empty signature header", now => (Id, Unix(now), "", Body), false);
     }
 
     [TestCaseSource(nameof(Cases))]
-    public void Verify_AgreesWithStandardWebhooksPackage(Func<DateTimeOffset, (string Id, string Timestamp, string Signature, string Body)> build, bool expected)
+    public void Verify_AgreesWithStandardWebhooksPackage(
+        Func<DateTimeOffset, (string Id, string Timestamp, string Signature, string Body)> build, bool expected)
     {
         var (id, timestamp, signature, body) = build(TimeProvider.System.GetUtcNow());
         var headers = new HeaderDictionary

@@ -29,9 +29,11 @@ public class StripeSignatureVerifierTests
         yield return new TestCaseData($"t={T},v1={V1(RotatedSecret, T)}", Body, true).SetName("Valid signature with the second active secret (rotation)");
         yield return new TestCaseData($"t={T},v1={V1(UnknownSecret, T)}", Body, false).SetName("Signature with a secret that is not configured");
         yield return new TestCaseData($"t={T},v1={V1(UnknownSecret, T)},v1={V1(Secret, T)}", Body, true).SetName("Second of two v1 signatures matches");
-        yield return new TestCaseData($"t={T},v1={V1(Secret, T)}", Body.Replace("2000", "2001", StringComparison.Ordinal), false).SetName("Body changed after signing");
+        yield return new TestCaseData($"t={T},v1={V1(Secret, T)}", Body.Replace("2000", "2001", StringComparison.Ordinal), false)
+            .SetName("Body changed after signing");
         yield return new TestCaseData($"t={T - Tolerance},v1={V1(Secret, T - Tolerance)}", Body, true).SetName("Timestamp exactly at the tolerance");
-        yield return new TestCaseData($"t={T - Tolerance - 1},v1={V1(Secret, T - Tolerance - 1)}", Body, false).SetName("Timestamp one second beyond the tolerance");
+        yield return new TestCaseData($"t={T - Tolerance - 1},v1={V1(Secret, T - Tolerance - 1)}", Body, false)
+            .SetName("Timestamp one second beyond the tolerance");
         yield return new TestCaseData($"t={T},v0={V1(Secret, T)}", Body, false).SetName("Only a v0 signature");
         yield return new TestCaseData($"t={T}", Body, false).SetName("No signature at all");
         yield return new TestCaseData($"v1={V1(Secret, T)}", Body, false).SetName("No timestamp");

@@ -10,6 +10,8 @@ namespace Webhooks.Tests.Telemetry;
 /// answer, and the age of the oldest unprocessed stored event; each absent, never stale, while its
 /// source cannot be read.
 /// </summary>
+// Not in parallel: every host in the test process exports every meter of the same name.
+[NonParallelizable]
 public class ProcessorMetricsTests
 {
     private const string OldestAge = "webhooks_processing_oldest_unprocessed_age_seconds";
@@ -85,7 +87,9 @@ public class ProcessorMetricsTests
         using var http = processor.CreateClient();
         await CliQueues.FillAsync(processor.ErrorQueueName, 3);
 
-        var scrape = await WaitForAsync(http, s => s.Value("webhooks_queue_depth", "queue=\"dead_letters\"") == 3);
+        // One round samples the broker, then the database: wait for a round that has both.
+        var scrape = await WaitForAsync(http, s => s.Value("webhooks_queue_depth", "queue=\"dead_letters\"") == 3
+            && s.Has("webhooks_dependency_up", "dependency=\"postgres\""));
 
         Assert.That(scrape.Value("webhooks_queue_depth", "queue=\"events\""), Is.Zero);
         Assert.That(scrape.Value("webhooks_dependency_up", "dependency=\"rabbitmq\""), Is.EqualTo(1));
@@ -94,7 +98,6 @@ public class ProcessorMetricsTests
     }
 
     [Test]
-    [NonParallelizable]
     public async Task BrokerStopped_TheQueueGaugesDisappear_AndRabbitMqIsDown()
     {
         await using var schema = await ProcessorSchema.CreateAsync();

@@ -7,6 +7,8 @@ namespace Webhooks.Tests.Telemetry;
 /// The receiver's metrics an operator needs beyond the counters: why signatures were rejected, whether
 /// PostgreSQL and RabbitMQ answer, and outbox gauges that are absent, never stale, without PostgreSQL.
 /// </summary>
+// Not in parallel: every host in the test process exports every meter of the same name.
+[NonParallelizable]
 public class ReceiverGaugeTests
 {
     private const string Rejected = "webhooks_events_received_total";

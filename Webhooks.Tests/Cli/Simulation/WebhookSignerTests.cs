@@ -11,7 +11,8 @@ namespace Webhooks.Tests.Cli.Simulation;
 public class WebhookSignerTests
 {
     private static readonly DateTimeOffset Now = new(2030, 1, 15, 9, 0, 0, TimeSpan.Zero);
-    private const string Body = "{\"id\":\"evt_signed\",\"object\":\"event\",\"type\":\"payment_intent.succeeded\",\"data\":{\"object\":{\"metadata\":{\"order_id\":\"o-1\"}}}}";
+    private const string Body = "{\"id\":\"evt_signed\",\"object\":\"event\",\"type\":\"payment_intent.succeeded\","
+        + "\"data\":{\"object\":{\"metadata\":{\"order_id\":\"o-1\"}}}}";
 
     [Test]
     public void Stripe_IsAcceptedByStripeNet()
@@ -46,7 +47,8 @@ public class WebhookSignerTests
     public void Hmac_SignsTheBodyInTheConfiguredHeader_WithPrefixEncodingAndIdHeader()
     {
         const string secret = "hmac-secret";
-        var signing = new ProviderSigning("github", SigningScheme.Hmac, secret, "X-Hub-Signature-256", Base64: false, SignaturePrefix: "sha256=", IdHeader: "X-GitHub-Delivery");
+        var signing = new ProviderSigning(
+            "github", SigningScheme.Hmac, secret, "X-Hub-Signature-256", Base64: false, SignaturePrefix: "sha256=", IdHeader: "X-GitHub-Delivery");
 
         var headers = new WebhookSigner(signing).Sign("evt_signed", Encoding.UTF8.GetBytes(Body), Now).ToDictionary(h => h.Key, h => h.Value);
 

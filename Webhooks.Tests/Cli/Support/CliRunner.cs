@@ -14,7 +14,8 @@ public static class CliRunner
     public static Task<CliResult> RunWithInputAsync(CliSettings settings, string? input, params string[] args) => RunCoreAsync(settings, input, null, args);
 
     /// <summary>Runs with the CLI's HTTP requests (<c>simulate</c>) going through <paramref name="handler"/>, e.g. an in-memory receiver's.</summary>
-    public static Task<CliResult> RunWithHttpAsync(CliSettings settings, HttpMessageHandler handler, params string[] args) => RunCoreAsync(settings, null, handler, args);
+    public static Task<CliResult> RunWithHttpAsync(CliSettings settings, HttpMessageHandler handler, params string[] args) =>
+        RunCoreAsync(settings, null, handler, args);
 
     private static async Task<CliResult> RunCoreAsync(CliSettings settings, string? input, HttpMessageHandler? handler, string[] args)
     {

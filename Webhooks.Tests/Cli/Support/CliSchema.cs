@@ -35,7 +35,8 @@ public sealed class CliSchema : IAsyncDisposable
     {
         var schema = Create();
         await using var dataSource = DatabaseServiceCollectionExtensions.CreateDataSource(schema.ConnectionString);
-        var migrator = new DatabaseMigrator(dataSource, Options.Create(new ConnectionStringsOptions { Postgres = schema.ConnectionString }), NullLogger<DatabaseMigrator>.Instance);
+        var connectionStrings = Options.Create(new ConnectionStringsOptions { Postgres = schema.ConnectionString });
+        var migrator = new DatabaseMigrator(dataSource, connectionStrings, NullLogger<DatabaseMigrator>.Instance);
         await migrator.MigrateAsync(CancellationToken.None);
         return schema;
     }

@@ -97,11 +97,17 @@ public sealed class FlakyProcessor : IAsyncDisposable
             ids.Add(id.ToString());
             // One by one, so that the error queue's order is the order of the ids returned.
             var expected = before + (uint)ids.Count;
-            Assert.That(await CliQueues.WaitForCountAsync(ErrorQueueName, expected, TimeSpan.FromSeconds(30)), Is.EqualTo(expected), "the consumer should dead-letter each message");
+            Assert.That(
+                await CliQueues.WaitForCountAsync(ErrorQueueName, expected, TimeSpan.FromSeconds(30)),
+                Is.EqualTo(expected),
+                "the consumer should dead-letter each message");
         }
 
         return ids;
     }
+
+    /// <summary>Publishes one event to the consumer's exchange, as the receiver would.</summary>
+    public Task PublishAsync(PaymentEventReceived message) => _bus.Publish(message, context => context.Durable = true);
 
     /// <summary>Waits until the fixed consumer has taken at least <paramref name="count"/> messages.</summary>
     public Task<bool> WaitForConsumedAsync(int count) =>

@@ -34,7 +34,10 @@ public sealed class FrontDoorHandler(HttpMessageHandler receiver, Func<string, i
             _exchanges.Enqueue(new WireExchange(eventId, attempt, 503, null));
             var unavailable = new HttpResponseMessage(HttpStatusCode.ServiceUnavailable)
             {
-                Content = new StringContent("{\"title\":\"Service Unavailable\",\"status\":503,\"detail\":\"The event could not be stored now; try again.\"}", Encoding.UTF8, "application/problem+json"),
+                Content = new StringContent(
+                    """{"title":"Service Unavailable","status":503,"detail":"The event could not be stored now; try again."}""",
+                    Encoding.UTF8,
+                    "application/problem+json"),
             };
             unavailable.Headers.RetryAfter = new RetryConditionHeaderValue(TimeSpan.FromSeconds(5));
             return unavailable;

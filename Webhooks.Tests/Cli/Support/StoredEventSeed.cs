@@ -7,7 +7,14 @@ namespace Webhooks.Tests.Cli.Support;
 /// <summary>Writes events into a test schema's store as the receiver would have committed them.</summary>
 public static class StoredEventSeed
 {
-    public static async Task<Guid> InsertAsync(CliSchema schema, string provider, string eventId, string? type, DateTimeOffset receivedAt, string body, string headers = "{\"content-type\":\"application/json\"}")
+    public static async Task<Guid> InsertAsync(
+        CliSchema schema,
+        string provider,
+        string eventId,
+        string? type,
+        DateTimeOffset receivedAt,
+        string body,
+        string headers = "{\"content-type\":\"application/json\"}")
     {
         var messageId = Guid.NewGuid();
         await using var connection = new NpgsqlConnection(schema.ConnectionString);
