@@ -76,7 +76,10 @@ public static class ProcessorServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>Reconciliation with the gateway (off unless <c>Reconciliation__Stripe__ApiKey</c> is set; its settings validated at start either way).</summary>
+    /// <summary>
+    /// Reconciliation with the gateway (off unless <c>Reconciliation__Stripe__ApiKey</c> is set; its settings
+    /// validated at start either way).
+    /// </summary>
     public static IServiceCollection AddGatewayReconciliationJob(this IServiceCollection services)
     {
         services.AddGatewayReconciliation();

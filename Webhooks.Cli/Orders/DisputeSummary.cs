@@ -1,6 +1,9 @@
 namespace Webhooks.Cli.Orders;
 
-/// <summary>The order's dispute (its latest), as <c>orders show --json</c> gives it: status, amount in minor units, currency, reason, evidence deadline.</summary>
+/// <summary>
+/// The order's dispute (its latest), as <c>orders show --json</c> gives it: status, amount in minor units,
+/// currency, reason, evidence deadline.
+/// </summary>
 internal sealed record DisputeSummary
 {
     public string Status { get; init; } = "";

@@ -15,9 +15,12 @@ internal static class OrderTables
         catch (PostgresException ex) when (DatabaseFailure.IsMissingTable(ex) || ex.SqlState == PostgresErrorCodes.UndefinedColumn)
         {
             throw ex.MessageText.Contains("\"orders\"", StringComparison.Ordinal)
-                ? new CliException("There is no orders table in this database: the processor creates it when it first starts (check ConnectionStrings__Postgres).", ex)
+                ? new CliException(
+                    "There is no orders table in this database: the processor creates it when it first starts (check ConnectionStrings__Postgres).", ex)
                 : new CliException(
-                    $"The database's schema is older than this CLI ({DatabaseFailure.Describe(ex)}): start a processor or receiver of this version, which applies it.", ex);
+                    $"The database's schema is older than this CLI ({DatabaseFailure.Describe(ex)}): "
+                    + "start a processor or receiver of this version, which applies it.",
+                    ex);
         }
     }
 }

@@ -18,7 +18,8 @@ internal sealed class OrdersShowHandler(OrderStoryTable stories, CliOutput outpu
         var story = await stories.ReadAsync(orderId, reconciliation.Value.Enabled, cancellationToken);
         if (story.Order is null && story.Events.Count == 0)
         {
-            throw new CliException($"No order {orderId} is known to the processor, and no stored event names it (check the id, and ConnectionStrings__Postgres).");
+            throw new CliException(
+                $"No order {orderId} is known to the processor, and no stored event names it (check the id, and ConnectionStrings__Postgres).");
         }
 
         if (json)
@@ -110,7 +111,8 @@ internal sealed class OrdersShowHandler(OrderStoryTable stories, CliOutput outpu
 
     private static CliTable Alerts(OrderStory story)
     {
-        var table = new CliTable(new CliColumn("Sent", Rank: 1, MinWidth: 20), new CliColumn("Alert", Rank: 0, MinWidth: 12), new CliColumn("About", Rank: 0, MinWidth: 30));
+        var table = new CliTable(
+            new CliColumn("Sent", Rank: 1, MinWidth: 20), new CliColumn("Alert", Rank: 0, MinWidth: 12), new CliColumn("About", Rank: 0, MinWidth: 30));
         foreach (var alert in story.Alerts)
         {
             table.AddRow(Cells.Time(alert.SentAtUtc), alert.Kind, alert.About);

@@ -46,7 +46,8 @@ public static class StuckOrderDiagnoser
                 ? PaidNotDelivered(order, gateway, status)
                 : new StuckOrderDiagnosis(
                     DiagnosisKind.NotPaid,
-                    $"not paid: the gateway says payment intent {gateway.PaymentIntentId} is {status} (asked at {Time(gateway.CheckedAtUtc)}): {Meaning(status)}",
+                    $"not paid: the gateway says payment intent {gateway.PaymentIntentId} is {status} "
+                    + $"(asked at {Time(gateway.CheckedAtUtc)}): {Meaning(status)}",
                     null,
                     AwaitsProcessing: false);
         }
@@ -55,7 +56,8 @@ public static class StuckOrderDiagnoser
         {
             return new StuckOrderDiagnosis(
                 DiagnosisKind.Recovered,
-                $"recovered: {Name(recovered)} came from the gateway's API at {Time(recovered.ReceivedAtUtc)} ({recovered.State}), and the order is still pending",
+                $"recovered: {Name(recovered)} came from the gateway's API at {Time(recovered.ReceivedAtUtc)} ({recovered.State}), "
+                + "and the order is still pending",
                 null,
                 AwaitsProcessing: false);
         }

@@ -53,7 +53,9 @@ public static class StuckOrderQuery
     /// <param name="connection">An open connection.</param>
     /// <param name="transaction">The caller's transaction, if any.</param>
     /// <param name="orders">Pending orders.</param>
-    /// <param name="gatewayAsked">Whether reconciliation is on (<c>Reconciliation__Stripe__ApiKey</c>), so that the gateway is asked about stuck orders.</param>
+    /// <param name="gatewayAsked">
+    /// Whether reconciliation is on (<c>Reconciliation__Stripe__ApiKey</c>), so that the gateway is asked about stuck orders.
+    /// </param>
     /// <param name="cancellationToken">Cancels the reads.</param>
     public static async Task<IReadOnlyList<StuckOrder>> DiagnoseAsync(
         NpgsqlConnection connection, NpgsqlTransaction? transaction, IReadOnlyList<StuckOrder> orders, bool gatewayAsked, CancellationToken cancellationToken)

@@ -18,7 +18,12 @@ public sealed class PaymentIntentChecks(StripeGateway gateway, TimeProvider cloc
     /// stops the asking: every other ask would be refused too, and each records that failure.
     /// </summary>
     public async Task<int> CheckAsync(
-        NpgsqlConnection connection, NpgsqlTransaction? transaction, IReadOnlyCollection<string> orderIds, TimeSpan fresh, int max, CancellationToken cancellationToken)
+        NpgsqlConnection connection,
+        NpgsqlTransaction? transaction,
+        IReadOnlyCollection<string> orderIds,
+        TimeSpan fresh,
+        int max,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(orderIds);
         if (!gateway.IsEnabled || orderIds.Count == 0)

@@ -70,7 +70,9 @@ public sealed class Reconciler(
                     if (absent.Count > 0)
                     {
                         var now = clock.GetUtcNow();
-                        var inserted = await inserter.InsertAsync([.. absent.Select(e => Incoming(provider, e, now, reconciledBy))], TimeSpan.Zero, cancellationToken);
+                        var incoming = absent.Select(e => Incoming(provider, e, now, reconciledBy)).ToList();
+                        // No fast lane here: a relay publishes the rows at once (lease zero).
+                        var inserted = await inserter.InsertAsync(incoming, TimeSpan.Zero, cancellationToken);
                         // Stored meanwhile by a receiver (the gateway's retry got through) or by another pass: already stored.
                         absent = [.. absent.Where(e => inserted.ContainsKey((provider, e.Id)))];
                         ingested += absent.Count;

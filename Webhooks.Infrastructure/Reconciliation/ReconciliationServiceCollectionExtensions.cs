@@ -7,7 +7,10 @@ namespace Webhooks.Infrastructure.Reconciliation;
 
 public static class ReconciliationServiceCollectionExtensions
 {
-    /// <summary>The validated <c>Reconciliation__*</c> settings, the gateway's client, the pass and the payment-intent checks (the processor's and the CLI's).</summary>
+    /// <summary>
+    /// The validated <c>Reconciliation__*</c> settings, the gateway's client, the pass and the payment-intent
+    /// checks (the processor's and the CLI's).
+    /// </summary>
     public static IServiceCollection AddGatewayReconciliation(this IServiceCollection services)
     {
         services.AddOptions<ReconciliationOptions>().BindConfiguration(ReconciliationOptions.SectionName).ValidateOnStart();

@@ -40,7 +40,8 @@ public sealed class ReconciliationTelemetry : IDisposable
                 }
             },
             "{call}",
-            "Failed calls to the gateway's API, by kind (unauthorized, forbidden, rate_limited, server_error, timeout, network, rejected); retried ones included.");
+            "Failed calls to the gateway's API, by kind (unauthorized, forbidden, rate_limited, server_error, timeout, network, rejected); "
+            + "retried ones included.");
     }
 
     public void Reconciled(int ingested, int alreadyStored)

@@ -167,7 +167,8 @@ public sealed partial class StripeGateway : IDisposable
         return kind switch
         {
             GatewayFailureKind.Unauthorized =>
-                "Stripe refused the API key (401 Unauthorized): set Reconciliation__Stripe__ApiKey to a valid restricted key with read access to events and payment intents.",
+                "Stripe refused the API key (401 Unauthorized): set Reconciliation__Stripe__ApiKey to a valid restricted key "
+                + "with read access to events and payment intents.",
             GatewayFailureKind.Forbidden =>
                 $"Stripe refused {what} (403 Forbidden): the key in Reconciliation__Stripe__ApiKey lacks read access to events or payment intents.",
             GatewayFailureKind.RateLimited => $"Stripe answered {what} with 429 Too Many Requests, asked {times}; the next pass tries again.",
@@ -220,12 +221,15 @@ public sealed partial class StripeGateway : IDisposable
                 return [.. data.EnumerateArray().Select(e => new GatewayEvent(
                     e.GetProperty("id").GetString()!,
                     e.TryGetProperty("type", out var type) ? type.GetString() : null,
-                    e.TryGetProperty("created", out var created) && created.TryGetInt64(out var seconds) ? DateTimeOffset.FromUnixTimeSeconds(seconds) : default,
+                    e.TryGetProperty("created", out var created) && created.TryGetInt64(out var seconds)
+                        ? DateTimeOffset.FromUnixTimeSeconds(seconds)
+                        : default,
                     e.GetRawText()))];
             }
         }
 
-        return [.. page.Data.Select(e => new GatewayEvent(e.Id, e.Type, new DateTimeOffset(DateTime.SpecifyKind(e.Created, DateTimeKind.Utc)), e.RawJsonElement?.GetRawText() ?? "{}"))];
+        return [.. page.Data.Select(e => new GatewayEvent(
+            e.Id, e.Type, new DateTimeOffset(DateTime.SpecifyKind(e.Created, DateTimeKind.Utc)), e.RawJsonElement?.GetRawText() ?? "{}"))];
     }
 
     /// <summary>Any Stripe key in a text from the API (Stripe's errors quote the key, partly masked) becomes "[key]".</summary>

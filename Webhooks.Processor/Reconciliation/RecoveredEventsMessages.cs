@@ -20,7 +20,8 @@ public static class RecoveredEventsMessages
         var count = report.Events.Count;
         var title = count == 1
             ? ":arrows_counterclockwise: Recovered from the gateway: 1 event Stripe did not deliver was stored by reconciliation"
-            : $":arrows_counterclockwise: Recovered from the gateway: {count.ToString(CultureInfo.InvariantCulture)} events Stripe did not deliver were stored by reconciliation";
+            : $":arrows_counterclockwise: Recovered from the gateway: {count.ToString(CultureInfo.InvariantCulture)} events Stripe did not deliver "
+              + "were stored by reconciliation";
         var list = new StringBuilder();
         foreach (var e in report.Events.Take(MaxEventsShown))
         {

@@ -17,7 +17,8 @@ internal static class BacklogAlertsTable
             cancellationToken: cancellationToken));
 
     /// <summary>Stored events received since <paramref name="oldest"/> that are neither processed nor dead-lettered, counted up to one past the cap.</summary>
-    public static Task<long> SizeAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, DateTimeOffset oldest, CancellationToken cancellationToken) =>
+    public static Task<long> SizeAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, DateTimeOffset oldest, CancellationToken cancellationToken) =>
         connection.ExecuteScalarAsync<long>(new CommandDefinition(
             """
             SELECT count(*) FROM (
@@ -31,7 +32,8 @@ internal static class BacklogAlertsTable
             transaction,
             cancellationToken: cancellationToken));
 
-    public static Task RecordAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, BacklogAlert backlog, DateTimeOffset now, CancellationToken cancellationToken) =>
+    public static Task RecordAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, BacklogAlert backlog, DateTimeOffset now, CancellationToken cancellationToken) =>
         connection.ExecuteAsync(new CommandDefinition(
             """
             INSERT INTO backlog_alerts (name, first_alerted_at, last_alerted_at, oldest_received_at, size)
@@ -43,5 +45,6 @@ internal static class BacklogAlertsTable
             cancellationToken: cancellationToken));
 
     public static Task ClearAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken) =>
-        connection.ExecuteAsync(new CommandDefinition("DELETE FROM backlog_alerts WHERE name = @name", new { name = Name }, transaction, cancellationToken: cancellationToken));
+        connection.ExecuteAsync(new CommandDefinition(
+            "DELETE FROM backlog_alerts WHERE name = @name", new { name = Name }, transaction, cancellationToken: cancellationToken));
 }

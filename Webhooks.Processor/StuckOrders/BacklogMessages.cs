@@ -24,7 +24,8 @@ public static class BacklogMessages
         return new SlackMessage(title)
             .AddSection($"*{SlackText.Escape(title)}*")
             .AddSection(
-                $"The oldest was received at {backlog.OldestReceivedAt.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC. Orders whose events are among them are not alerted "
+                $"The oldest was received at {backlog.OldestReceivedAt.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC. "
+                + "Orders whose events are among them are not alerted "
                 + "as stuck: nothing is wrong with their payments, they wait for the processor.")
             .AddContext(
                 $"Look: `./webhooks orders stuck` (diagnosis: queued) · `./webhooks events list --since {DurationText.HoursCovering(age)}` · "

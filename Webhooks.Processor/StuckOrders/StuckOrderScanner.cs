@@ -14,9 +14,9 @@ namespace Webhooks.Processor.StuckOrders;
 /// round. Each stuck order is diagnosed (<see cref="StuckOrderQuery"/>, the query <c>orders stuck</c> and
 /// <c>orders show</c> use too): with reconciliation on, the gateway is asked about the payment intents of
 /// orders the store cannot explain, and an order it calls paid wakes the next reconciliation pass; an
-/// order whose event only waits to be processed is not alerted, as the backlog alert covers it. Alert state is written in the same transaction, and only for posts Slack
-/// took: an undelivered alert stays due, a delivered one is not repeated (a restart included) until the
-/// escalation interval has passed. Events waiting longer than the threshold for their payment intent's
+/// order whose event only waits to be processed is not alerted, as the backlog alert covers it. Alert
+/// state is written in the same transaction, and only for posts Slack took: an undelivered alert stays
+/// due, a delivered one is not repeated (a restart included) until the escalation interval has passed. Events waiting longer than the threshold for their payment intent's
 /// order are reported in a post of their own, each once.
 /// </summary>
 public sealed partial class StuckOrderScanner(
@@ -91,7 +91,11 @@ public sealed partial class StuckOrderScanner(
             {
                 await StuckOrderAlertsTable.ForgetAsync(connection, transaction, resolved.Select(o => o.OrderId), CancellationToken.None);
                 await StuckOrderAlertsTable.LogAsync(
-                    connection, transaction, [.. resolved.Select(o => (o.OrderId, "all-clear", (string?)StuckOrderMessages.Resolution(o)))], now, CancellationToken.None);
+                    connection,
+                    transaction,
+                    [.. resolved.Select(o => (o.OrderId, "all-clear", (string?)StuckOrderMessages.Resolution(o)))],
+                    now,
+                    CancellationToken.None);
                 cleared = resolved.Count;
             }
             else
