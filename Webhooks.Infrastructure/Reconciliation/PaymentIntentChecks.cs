@@ -14,8 +14,9 @@ public sealed class PaymentIntentChecks(StripeGateway gateway, TimeProvider cloc
 
     /// <summary>
     /// Asks about the payment intents of <paramref name="orderIds"/> not asked about within <paramref name="fresh"/>,
-    /// at most <paramref name="max"/>; returns how many were asked (answered, or recorded as failed). A refused key
-    /// stops the asking: every other ask would be refused too, and each records that failure.
+    /// at most <paramref name="max"/>; returns how many were asked (answered, or recorded as failed). A failure
+    /// that is not about one payment intent (a refused key, the API down after its retries) stops the asking:
+    /// every other ask would fail too, and each records that failure.
     /// </summary>
     public async Task<int> CheckAsync(
         NpgsqlConnection connection,
@@ -57,7 +58,9 @@ public sealed class PaymentIntentChecks(StripeGateway gateway, TimeProvider cloc
                 catch (GatewayException ex)
                 {
                     failure = ex.Message;
-                    if (ex.Kind is GatewayFailureKind.Unauthorized or GatewayFailureKind.Forbidden)
+                    // Only "no such payment intent" is about this one; anything else (a refused key, Stripe down
+                    // after its retries) would fail every other ask too, and the scan holds its lock meanwhile.
+                    if (ex.Kind != GatewayFailureKind.Rejected)
                     {
                         refused = ex;
                     }

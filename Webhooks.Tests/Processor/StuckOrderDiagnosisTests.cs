@@ -148,6 +148,36 @@ public class StuckOrderDiagnosisTests
         });
     }
 
+    [Test]
+    public async Task GatewayDown_IsAskedOnceInAScan_AndEachOrdersDiagnosisSaysWhy()
+    {
+        await using var processor = StartProcessor(reconciliation: true);
+        // The processor's first pass at start has asked already: the failures below are the scan's.
+        Assert.That(await Eventually.TrueAsync(() => Task.FromResult(_stripe.CountRequests("/v1/events") > 0), TimeSpan.FromSeconds(20)), Is.True);
+        var first = TestPayment.New();
+        var second = TestPayment.New();
+        await CreatePendingAsync(processor, first);
+        await CreatePendingAsync(processor, second);
+        for (var i = 0; i <= Webhooks.Infrastructure.Reconciliation.StripeGateway.MaxRetries; i++)
+        {
+            _stripe.FailNext(503);
+        }
+
+        _clock.Advance(TimeSpan.FromMinutes(16));
+
+        // The retry delays run on the fake clock: it moves a second at a time while the scan waits.
+        var scan = await _clock.AdvanceUntilDoneAsync(ScanAsync(processor), TimeSpan.FromSeconds(1));
+
+        Assert.That(scan.Alerted, Is.EqualTo(2));
+        Assert.That(_stripe.CountRequests("/v1/payment_intents"), Is.EqualTo(Webhooks.Infrastructure.Reconciliation.StripeGateway.MaxRetries + 1),
+            "one payment intent asked, with its retries; the other not, as it would fail the same way");
+        var alert = _slack.Accepted.Single(p => p.Names(first.OrderId));
+        Assert.That(alert.Names(second.OrderId), Is.True);
+        Assert.That(alert.Content, Does.Contain($"the gateway could not be asked about payment intent {first.PaymentIntentId}: Stripe answered"));
+        Assert.That(alert.Content, Does.Contain($"the gateway could not be asked about payment intent {second.PaymentIntentId}: Stripe answered"));
+        Assert.That(alert.Content, Does.Contain("503"));
+    }
+
     private ProcessorFactory StartProcessor(bool reconciliation = false, string apiKey = StripeStandIn.Key)
     {
         var settings = new Dictionary<string, string?>
