@@ -65,7 +65,7 @@ public static class CliApplication
         }
     }
 
-    /// <summary>The verbs: <c>dlq</c>, <c>events</c>, <c>orders</c>, <c>simulate</c>.</summary>
+    /// <summary>The verbs: <c>dlq</c>, <c>events</c>, <c>orders</c>, <c>reconcile</c>, <c>simulate</c>.</summary>
     internal static Command CreateRootCommand(CliRun run)
     {
         var root = CreateVerbs(run);
@@ -76,15 +76,16 @@ public static class CliApplication
     private static Command CreateVerbs(CliRun run) => new(
         // Named as it is typed, for the usage lines of --help (a RootCommand would say "Webhooks.Cli").
         "./webhooks",
-        "The on-call tool of the webhook service: dead-lettered messages, stored events and stuck orders, and a payment gateway to try it with. "
-        + "Reads the same settings as the services (ConnectionStrings__Postgres, ConnectionStrings__RabbitMq, Broker__EventExchange, "
-        + "Processor__QueueName, StuckOrders__PendingThreshold). Exit codes: 0 done, 1 failed, 2 usage error.")
+        "The on-call tool of the webhook service: dead-lettered messages, stored events, orders and their diagnosis, reconciliation with the "
+        + "gateway, and a payment gateway to try it with. Reads the same settings as the services (ConnectionStrings__Postgres, "
+        + "ConnectionStrings__RabbitMq, Broker__EventExchange, Processor__QueueName, StuckOrders__PendingThreshold, Reconciliation__*). Exit codes: 0 done, 1 failed, 2 usage error.")
     {
         new HelpOption(),
         new VersionOption(),
         DlqCommand.Create(run),
         EventsCommand.Create(run),
         OrdersCommand.Create(run),
+        ReconcileCommand.Create(run),
         SimulateCommand.Create(run),
     };
 

@@ -8,7 +8,9 @@ using Webhooks.Processor.Retention;
 using Webhooks.Processor.Slack;
 using Webhooks.Processor.StuckOrders;
 using Webhooks.Processor.Telemetry;
+using Webhooks.Infrastructure.Reconciliation;
 using Webhooks.Infrastructure.Settings;
+using Webhooks.Processor.Reconciliation;
 
 namespace Webhooks.Processor;
 
@@ -30,7 +32,7 @@ public static class ProcessorServiceCollectionExtensions
         services.AddOptions<MetricsOptions>().BindConfiguration(MetricsOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<ProcessorTelemetry>();
         services.AddSingleton<BacklogGauges>();
-        services.AddSingleton<OldestUnprocessedEvent>();
+        services.TryAddSingleton<OldestUnprocessedEvent>();
         services.AddHostedService<BacklogSampler>();
         return services;
     }
@@ -67,8 +69,22 @@ public static class ProcessorServiceCollectionExtensions
     public static IServiceCollection AddStuckOrderMonitor(this IServiceCollection services)
     {
         services.AddOptions<StuckOrdersOptions>().BindConfiguration(StuckOrdersOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddGatewayReconciliation();
+        services.TryAddSingleton<OldestUnprocessedEvent>();
         services.AddSingleton<StuckOrderScanner>();
         services.AddHostedService<StuckOrderMonitor>();
+        return services;
+    }
+
+    /// <summary>
+    /// Reconciliation with the gateway (off unless <c>Reconciliation__Stripe__ApiKey</c> is set; its settings
+    /// validated at start either way).
+    /// </summary>
+    public static IServiceCollection AddGatewayReconciliationJob(this IServiceCollection services)
+    {
+        services.AddGatewayReconciliation();
+        services.AddSingleton<ReconciliationJob>();
+        services.AddHostedService(sp => sp.GetRequiredService<ReconciliationJob>());
         return services;
     }
 

@@ -16,6 +16,7 @@ builder.Services.AddProcessorMessaging();
 builder.Services.AddDeadLetterAlerts();
 builder.Services.AddDisputeAlerts();
 builder.Services.AddStuckOrderMonitor();
+builder.Services.AddGatewayReconciliationJob();
 builder.Services.AddEventRetention();
 builder.Services.AddProcessorTelemetry();
 

@@ -6,6 +6,7 @@ using Webhooks.Receiver.Configuration;
 using Webhooks.Receiver.Ingestion;
 using Webhooks.Receiver.Outbox;
 using Webhooks.Receiver.Protection;
+using Webhooks.Infrastructure.Storage;
 using Webhooks.Receiver.Storage;
 using Webhooks.Receiver.Telemetry;
 

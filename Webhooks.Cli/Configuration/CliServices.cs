@@ -7,10 +7,12 @@ using Webhooks.Cli.DeadLetters;
 using Webhooks.Cli.Events;
 using Webhooks.Cli.Orders;
 using Webhooks.Cli.Output;
+using Webhooks.Cli.Reconciliation;
 using Webhooks.Cli.Simulation;
 using Webhooks.Infrastructure;
 using Webhooks.Infrastructure.Database;
 using Webhooks.Infrastructure.Messaging;
+using Webhooks.Infrastructure.Reconciliation;
 using Webhooks.Infrastructure.Settings;
 
 namespace Webhooks.Cli.Configuration;
@@ -35,6 +37,8 @@ internal static class CliServices
         services.AddSingleton<IConfiguration>(configuration);
         services.AddSingleton(environment);
         services.AddSingleton(environment.TimeProvider);
+        // No provider: the CLI speaks in its own sentences; a library's log line would only interleave with them.
+        services.AddLogging();
         services.AddConnectionStrings();
         services.AddOptions<BrokerOptions>().BindConfiguration(BrokerOptions.SectionName).ValidateDataAnnotations();
         services.AddOptions<ProcessorOptions>().BindConfiguration(ProcessorOptions.SectionName).ValidateDataAnnotations();
@@ -51,11 +55,14 @@ internal static class CliServices
         services.AddSingleton<DlqReplayHandler>();
         services.AddSingleton<DlqPurgeHandler>();
         services.AddSingleton<StoredEventsTable>();
-        services.AddSingleton<StuckOrdersTable>();
+        services.AddSingleton<OrderStoryTable>();
+        services.AddGatewayReconciliation();
         services.AddSingleton<EventsListHandler>();
         services.AddSingleton<EventsShowHandler>();
         services.AddSingleton<EventsReplayHandler>();
         services.AddSingleton<OrdersStuckHandler>();
+        services.AddSingleton<OrdersShowHandler>();
+        services.AddSingleton<ReconcileHandler>();
         services.AddSingleton<SimulateHandler>();
         return services.BuildServiceProvider();
     }
@@ -68,5 +75,6 @@ internal static class CliServices
         _ = services.GetRequiredService<IOptions<BrokerOptions>>().Value;
         _ = services.GetRequiredService<IOptions<ProcessorOptions>>().Value;
         _ = services.GetRequiredService<IOptions<StuckOrdersOptions>>().Value;
+        _ = services.GetRequiredService<IOptions<ReconciliationOptions>>().Value;
     }
 }

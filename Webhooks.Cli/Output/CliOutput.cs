@@ -139,6 +139,21 @@ internal sealed class CliOutput
             });
     }
 
+    /// <summary>
+    /// Runs <paramref name="work"/> with a status line on standard error when that is a terminal (for work of
+    /// unknown length, such as paging through an API); the callback sets the line's text.
+    /// </summary>
+    public async Task<T> WithStatusAsync<T>(string description, Func<Action<string>, Task<T>> work)
+    {
+        if (!_environment.ErrorIsTerminal)
+        {
+            return await work(_ => { });
+        }
+
+        return await ErrorConsole.Status().StartAsync(Markup.Escape(description), async context =>
+            await work(text => context.Status(Markup.Escape(text))));
+    }
+
     private static IAnsiConsole CreateConsole(TextWriter writer, bool isTerminal, int? columns)
     {
         var console = AnsiConsole.Create(new AnsiConsoleSettings

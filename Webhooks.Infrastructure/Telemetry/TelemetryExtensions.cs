@@ -56,6 +56,7 @@ public static class TelemetryExtensions
             {
                 metrics
                     .AddMeter(sourceAndMeterName)
+                    .AddMeter(Reconciliation.ReconciliationTelemetry.MeterName)
                     .AddMeter(InstrumentationOptions.MeterName)
                     .AddAspNetCoreInstrumentation()
                     .AddRuntimeInstrumentation()

@@ -6,30 +6,15 @@ namespace Webhooks.Processor.StuckOrders;
 /// <summary>The SQL of the stuck-order scan. "Now" is always a parameter (the injected clock), never the server's now().</summary>
 internal static class StuckOrderAlertsTable
 {
-    /// <summary>Pending since <paramref name="stuckBefore"/> or earlier, and never alerted or last alerted at <paramref name="escalateBefore"/> or earlier.</summary>
-    public static async Task<IReadOnlyList<StuckOrder>> DueAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, DateTimeOffset stuckBefore, DateTimeOffset escalateBefore, int limit, CancellationToken cancellationToken) =>
-        (await connection.QueryAsync<StuckOrder>(new CommandDefinition(
-            """
-            SELECT o.order_id AS OrderId, o.pending_since AS PendingSince,
-                   coalesce(a.alert_count, 0) AS AlertCount, a.first_alerted_at AS FirstAlertedAt
-            FROM orders o
-            LEFT JOIN stuck_order_alerts a ON a.order_id = o.order_id
-            WHERE o.status = 'pending' AND o.pending_since <= @stuckBefore
-              AND (a.order_id IS NULL OR a.last_alerted_at <= @escalateBefore)
-            ORDER BY o.pending_since, o.order_id
-            LIMIT @limit
-            """,
-            new { stuckBefore = stuckBefore.ToUniversalTime(), escalateBefore = escalateBefore.ToUniversalTime(), limit },
-            transaction,
-            cancellationToken: cancellationToken))).AsList();
-
     public static async Task<IReadOnlyList<ResolvedOrder>> ResolvedAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, int limit, CancellationToken cancellationToken) =>
         (await connection.QueryAsync<ResolvedOrder>(new CommandDefinition(
             """
-            SELECT a.order_id AS OrderId, o.status AS Status, a.first_alerted_at AS FirstAlertedAt
+            SELECT a.order_id AS OrderId, o.status AS Status, a.first_alerted_at AS FirstAlertedAt,
+                   o.last_provider AS LastProvider, o.last_event_id AS LastEventId, o.last_event_type AS LastEventType,
+                   CASE WHEN e.headers ->> 'x-webhooks-source' = 'reconciliation' THEN e.received_at END AS RecoveredAt
             FROM stuck_order_alerts a
             JOIN orders o ON o.order_id = a.order_id
+            LEFT JOIN webhook_events e ON e.provider = o.last_provider AND e.event_id = o.last_event_id
             WHERE o.status <> 'pending'
             ORDER BY a.order_id
             LIMIT @limit
@@ -47,6 +32,25 @@ internal static class StuckOrderAlertsTable
             SET last_alerted_at = EXCLUDED.last_alerted_at, alert_count = stuck_order_alerts.alert_count + 1
             """,
             new { orderIds = orderIds.ToArray(), now = now.ToUniversalTime() },
+            transaction,
+            cancellationToken: cancellationToken));
+
+    /// <summary>One row per order named by a post, with the diagnosis it gave: what <c>orders show</c> lists as the alerts sent about it.</summary>
+    public static Task LogAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<(string OrderId, string Kind, string? Diagnosis)> posts, DateTimeOffset now,
+        CancellationToken cancellationToken) =>
+        connection.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO stuck_order_alert_log (order_id, kind, diagnosis, sent_at)
+            SELECT * FROM unnest(@orderIds, @kinds, @diagnoses, @sentAt)
+            """,
+            new
+            {
+                orderIds = posts.Select(p => p.OrderId).ToArray(),
+                kinds = posts.Select(p => p.Kind).ToArray(),
+                diagnoses = posts.Select(p => p.Diagnosis).ToArray(),
+                sentAt = posts.Select(_ => now.UtcDateTime).ToArray(),
+            },
             transaction,
             cancellationToken: cancellationToken));
 

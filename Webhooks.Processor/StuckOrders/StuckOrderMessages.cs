@@ -1,11 +1,15 @@
 using System.Globalization;
 using System.Text;
-using Webhooks.Processor.Slack;
+using Webhooks.Infrastructure.Orders;
 using Webhooks.Infrastructure.Settings;
+using Webhooks.Processor.Slack;
 
 namespace Webhooks.Processor.StuckOrders;
 
-/// <summary>The Slack posts of the stuck-order monitor: one alert naming many orders, and a short all-clear.</summary>
+/// <summary>
+/// The Slack posts of the stuck-order monitor: one alert naming many orders, each with its diagnosis
+/// (and the command that fixes it, when one does), and a short all-clear that says what resolved each.
+/// </summary>
 public static class StuckOrderMessages
 {
     public const int MaxOrdersShown = 25;
@@ -24,9 +28,10 @@ public static class StuckOrderMessages
             title += $" ({escalations.ToString(CultureInfo.InvariantCulture)} still stuck since an earlier alert)";
         }
 
-        var list = new StringBuilder();
+        var lines = new List<string>();
         foreach (var order in orders.Take(MaxOrdersShown))
         {
+            var list = new StringBuilder();
             var waited = DurationText.Human(now - AsUtc(order.PendingSince));
             list.Append(CultureInfo.InvariantCulture, $"• {SlackText.Code(order.OrderId)} pending for {waited} (since {AsUtc(order.PendingSince):yyyy-MM-dd HH:mm} UTC)");
             if (order.IsEscalation)
@@ -34,21 +39,31 @@ public static class StuckOrderMessages
                 list.Append(CultureInfo.InvariantCulture, $", still stuck: alert {order.AlertCount + 1}, first alerted {DurationText.Human(now - AsUtc(order.FirstAlertedAt!.Value))} ago");
             }
 
-            list.Append('\n');
+            if (order.Diagnosis is { } diagnosis)
+            {
+                list.Append(" — ").Append(Sentence(diagnosis));
+            }
+
+            lines.Add(list.ToString());
         }
 
         if (orders.Count > MaxOrdersShown)
         {
-            list.Append(CultureInfo.InvariantCulture, $"…and {orders.Count - MaxOrdersShown} more\n");
+            lines.Add($"…and {(orders.Count - MaxOrdersShown).ToString(CultureInfo.InvariantCulture)} more");
         }
 
         var oldest = now - AsUtc(orders.Min(o => o.PendingSince));
         var since = DurationText.HoursCovering(oldest);
-        return new SlackMessage(title)
-            .AddSection($"*{SlackText.Escape(title)}*")
-            .AddSection(list.ToString().TrimEnd())
+        var message = new SlackMessage(title).AddSection($"*{SlackText.Escape(title)}*");
+        foreach (var section in Sections(lines))
+        {
+            message.AddSection(section);
+        }
+
+        return message
             .AddContext(
-                $"Look further: `./webhooks orders stuck --older-than {DurationText.Compact(options.PendingThreshold)}` · "
+                $"Look further: `./webhooks orders show {SlackText.Escape(orders[0].OrderId).Replace("`", "'", StringComparison.Ordinal)}` · "
+                + $"`./webhooks orders stuck --older-than {DurationText.Compact(options.PendingThreshold)}` · "
                 + $"`./webhooks events list --type payment_intent.succeeded --since {since}` · "
                 + $"`./webhooks events list --type payment_intent.payment_failed --since {since}` · `./webhooks dlq list`");
     }
@@ -62,7 +77,7 @@ public static class StuckOrderMessages
         var list = new StringBuilder();
         foreach (var order in orders.Take(MaxOrdersShown))
         {
-            list.Append(CultureInfo.InvariantCulture, $"• {SlackText.Code(order.OrderId)} is now {SlackText.Escape(order.Status)}\n");
+            list.Append(CultureInfo.InvariantCulture, $"• {SlackText.Code(order.OrderId)} {SlackText.Escape(Resolution(order))}\n");
         }
 
         if (orders.Count > MaxOrdersShown)
@@ -73,6 +88,51 @@ public static class StuckOrderMessages
         return new SlackMessage(title)
             .AddSection($"*{SlackText.Escape(title)}*")
             .AddSection(list.ToString().TrimEnd());
+    }
+
+    /// <summary>"is now paid", and, when the event that moved it came from the gateway's API, which and when.</summary>
+    public static string Resolution(ResolvedOrder order)
+    {
+        ArgumentNullException.ThrowIfNull(order);
+        return order.RecoveredAt is { } at
+            ? $"is now {order.Status}: recovered from the gateway, {order.LastProvider}/{order.LastEventId} ({order.LastEventType}) "
+              + $"stored by reconciliation at {AsUtc(at):yyyy-MM-dd HH:mm:ss} UTC"
+            : $"is now {order.Status}";
+    }
+
+    /// <summary>Lines joined into sections that Slack takes whole (a section holds at most 3000 characters; diagnoses make long lines).</summary>
+    private static IEnumerable<string> Sections(IEnumerable<string> lines)
+    {
+        const int MaxLength = 2900;
+        var section = new StringBuilder();
+        foreach (var line in lines)
+        {
+            if (section.Length > 0 && section.Length + line.Length + 1 > MaxLength)
+            {
+                yield return section.ToString();
+                section.Clear();
+            }
+
+            section.Append(section.Length > 0 ? "\n" : "").Append(line);
+        }
+
+        if (section.Length > 0)
+        {
+            yield return section.ToString();
+        }
+    }
+
+    /// <summary>The diagnosis for Slack: escaped, its command as inline code.</summary>
+    private static string Sentence(StuckOrderDiagnosis diagnosis)
+    {
+        var text = SlackText.Escape(diagnosis.Sentence);
+        if (diagnosis.Command is { } command)
+        {
+            var escaped = SlackText.Escape(command);
+            text = text.Replace(escaped, SlackText.Code(command), StringComparison.Ordinal);
+        }
+
+        return text;
     }
 
     private static DateTimeOffset AsUtc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));

@@ -14,8 +14,11 @@ namespace Webhooks.Processor.Telemetry;
 /// (null). The mark is kept in <c>processing_watermark</c>, so a restart resumes from it; it only
 /// moves forward, also when several processors sample at once.
 /// </summary>
-public sealed class OldestUnprocessedEvent(TimeProvider clock)
+public sealed class OldestUnprocessedEvent(TimeProvider clock) : IDisposable
 {
+    // The metrics sampler and the stuck-order scan's backlog alert both walk; one at a time keeps the mark consistent.
+    private readonly SemaphoreSlim _walking = new(1, 1);
+
     private const int BatchSize = 5000;
 
     // An event is stored with the receiver's time before its transaction commits, so a younger event
@@ -34,6 +37,21 @@ public sealed class OldestUnprocessedEvent(TimeProvider clock)
 
     /// <summary>The oldest unprocessed event's age; zero when there is none; null while the walk has not reached the end of the store yet.</summary>
     public async Task<TimeSpan?> AgeAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        await _walking.WaitAsync(cancellationToken);
+        try
+        {
+            return await AgeOnceAsync(connection, cancellationToken);
+        }
+        finally
+        {
+            _walking.Release();
+        }
+    }
+
+    public void Dispose() => _walking.Dispose();
+
+    private async Task<TimeSpan?> AgeOnceAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
         if (!_markLoaded)
         {

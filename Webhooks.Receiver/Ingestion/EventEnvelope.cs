@@ -1,15 +1,22 @@
 using System.Text.Json;
 using System.Text.Unicode;
 using Microsoft.AspNetCore.Http;
+using Webhooks.Infrastructure.Storage;
 
 namespace Webhooks.Receiver.Ingestion;
 
 /// <summary>
 /// What the receiver needs from an authentic body: that it is one JSON object, its idempotency key
-/// and its type. Read only after the signature checked out; everything else is the processor's.
+/// and its type, and the order and payment intent it names (<see cref="EventReferences"/>, stored so that
+/// an order's events are found by index). Read only after the signature checked out; everything else is
+/// the processor's.
 /// </summary>
 public readonly record struct EventEnvelope(string EventId, string? EventType)
 {
+    public string? OrderRef { get; init; }
+
+    public string? PaymentIntentRef { get; init; }
+
     public const int MaxKeyLength = 255;
     private const int MaxTypeLength = 255;
 
@@ -94,7 +101,8 @@ public readonly record struct EventEnvelope(string EventId, string? EventType)
                 return false;
             }
 
-            envelope = new EventEnvelope(key, type);
+            var (orderRef, paymentIntentRef) = EventReferences.Read(root);
+            envelope = new EventEnvelope(key, type) { OrderRef = orderRef, PaymentIntentRef = paymentIntentRef };
             failure = null;
             return true;
         }

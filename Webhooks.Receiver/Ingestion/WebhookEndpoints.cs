@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Webhooks.Infrastructure.Storage;
 using Webhooks.Receiver.Protection;
 using Webhooks.Receiver.Storage;
 using Webhooks.Receiver.Telemetry;
@@ -113,7 +114,11 @@ public static partial class WebhookEndpoints
             services.Clock.GetUtcNow(),
             HeaderSnapshot.ToJson(headers, provider.Verifier.StoredHeaders),
             body,
-            Activity.Current?.Id);
+            Activity.Current?.Id)
+        {
+            OrderRef = envelope.OrderRef,
+            PaymentIntentRef = envelope.PaymentIntentRef,
+        };
         try
         {
             var accepted = await services.Writer.StoreAsync(incoming, cancellationToken) == StoreOutcome.Accepted;

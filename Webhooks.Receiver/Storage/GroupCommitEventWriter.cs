@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Webhooks.Infrastructure.Batching;
+using Webhooks.Infrastructure.Storage;
 using Webhooks.Receiver.Configuration;
 using Webhooks.Receiver.Outbox;
 
@@ -18,6 +19,7 @@ public sealed partial class GroupCommitEventWriter : IHostedService, IDisposable
     private readonly EventBatchInserter _inserter;
     private readonly OutboxFastLane _fastLane;
     private readonly WebhooksOptions _options;
+    private readonly TimeSpan _fastLaneLease;
     private readonly TimeProvider _clock;
     private readonly ILogger<GroupCommitEventWriter> _logger;
 
@@ -25,10 +27,13 @@ public sealed partial class GroupCommitEventWriter : IHostedService, IDisposable
         EventBatchInserter inserter,
         OutboxFastLane fastLane,
         IOptions<WebhooksOptions> options,
+        IOptions<OutboxOptions> outboxOptions,
         TimeProvider clock,
         ILogger<GroupCommitEventWriter> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(outboxOptions);
+        _fastLaneLease = outboxOptions.Value.FastLaneLease;
         _inserter = inserter;
         _fastLane = fastLane;
         _options = options.Value;
@@ -92,7 +97,7 @@ public sealed partial class GroupCommitEventWriter : IHostedService, IDisposable
         Dictionary<(string Provider, string EventId), StoredRow> stored;
         try
         {
-            stored = await _inserter.InsertAsync([.. distinct.Values], timeout.Token);
+            stored = await _inserter.InsertAsync([.. distinct.Values], _fastLaneLease, timeout.Token);
         }
         catch (Exception ex) // whatever failed, every waiting caller must hear 503
         {

@@ -22,6 +22,10 @@ public class CliNoAccidentTests
         ["events", "show", "stripe", "evt_x", "--jsn"],
         ["events", "list", "--provider", "--jsn"],
         ["orders", "stuck", "--older", "1h"],
+        ["orders", "show", "order_x", "--jsn"],
+        ["orders", "show", "order_x", "--dry-run"],
+        ["reconcile", "--dryrun"],
+        ["reconcile", "--since", "--dry-run"],
         ["simulate", "--ordrs", "3"],
     ];
 

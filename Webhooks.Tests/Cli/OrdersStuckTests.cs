@@ -5,7 +5,7 @@ namespace Webhooks.Tests.Cli;
 /// <summary><c>orders stuck</c>: the orders the stuck-order alert names, from the processor's orders table.</summary>
 public class OrdersStuckTests
 {
-    private static readonly string[] Fields = ["orderId", "status", "pendingSince"];
+    private static readonly string[] Fields = ["orderId", "status", "pendingSince", "diagnosis"];
 
     [Test]
     public async Task Stuck_Json_ListsPendingOrdersOlderThanTheThreshold_LongestFirst()
@@ -26,6 +26,7 @@ public class OrdersStuckTests
         Assert.That(rows.Select(r => r.GetProperty("orderId").GetString()), Is.EqualTo(new[] { "order_2h", "order_20m" }), "15 minutes by default, longest first");
         Assert.That(rows[0].EnumerateObject().Select(p => p.Name), Is.EquivalentTo(Fields));
         Assert.That(rows[0].GetProperty("status").GetString(), Is.EqualTo("pending"));
+        Assert.That(rows[0].GetProperty("diagnosis").GetString(), Does.StartWith("unknown: nothing for it is queued or dead-lettered").And.Contain("reconciliation is off"));
         Assert.That(rows[0].GetProperty("pendingSince").GetDateTimeOffset(), Is.EqualTo(now.AddHours(-2)).Within(TimeSpan.FromMilliseconds(1)));
         Assert.That(olderThanHour.Json().EnumerateArray().Select(r => r.GetProperty("orderId").GetString()), Is.EqualTo(new[] { "order_2h" }));
     }

@@ -98,6 +98,29 @@ public class ProcessorMetricsTests
     }
 
     [Test]
+    // Exact counts: an exporter sees every meter of its name in the process, so no other processor may reconcile meanwhile.
+    [NonParallelizable]
+    public async Task ReconciliationPass_CountsIngestedEvents_AndEachKindOfGatewayFailure()
+    {
+        await using var schema = await ProcessorSchema.CreateAsync();
+        await using var stripe = await StripeStandIn.StartAsync();
+        stripe.AddUndelivered(TestPayment.New().Intent("payment_intent.succeeded", made: TimeProvider.System.GetUtcNow()).Payload);
+        // The start pass's first call fails (503) and is tried again: one failure counted, then the event stored.
+        stripe.FailNext(503);
+        var settings = FastSampling;
+        settings["Reconciliation:Stripe:ApiKey"] = StripeStandIn.Key;
+        settings["Reconciliation:Stripe:ApiBase"] = stripe.Url;
+        await using var processor = new ProcessorFactory(schema.ConnectionString, settings).Start();
+        using var http = processor.CreateClient();
+
+        var scrape = await WaitForAsync(http, s => s.Value("webhooks_reconciliation_events_total", "outcome=\"ingested\"") == 1);
+
+        Assert.That(scrape.Value("webhooks_reconciliation_events_total", "outcome=\"already_stored\""), Is.Zero);
+        Assert.That(scrape.Value("webhooks_gateway_failures_total", "kind=\"server_error\""), Is.EqualTo(1));
+        Assert.That(scrape.Value("webhooks_gateway_failures_total", "kind=\"unauthorized\""), Is.Zero, "every kind from the start");
+    }
+
+    [Test]
     public async Task BrokerStopped_TheQueueGaugesDisappear_AndRabbitMqIsDown()
     {
         await using var schema = await ProcessorSchema.CreateAsync();

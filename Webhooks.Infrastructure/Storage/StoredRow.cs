@@ -1,4 +1,4 @@
-namespace Webhooks.Receiver.Storage;
+namespace Webhooks.Infrastructure.Storage;
 
 /// <summary>What the commit assigned to a newly stored event.</summary>
 public readonly record struct StoredRow(long Id, Guid MessageId);

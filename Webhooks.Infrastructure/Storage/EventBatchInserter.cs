@@ -1,26 +1,26 @@
 using Npgsql;
-using Microsoft.Extensions.Options;
 using NpgsqlTypes;
-using Webhooks.Receiver.Outbox;
 
-namespace Webhooks.Receiver.Storage;
+namespace Webhooks.Infrastructure.Storage;
 
 /// <summary>
-/// Writes many events and their outbox rows in one statement and one commit. A key already stored,
-/// by an earlier request or a concurrent one, is skipped by the unique constraint and reported as a
-/// duplicate; the 200 for an accepted event therefore always means "this commit stored it".
+/// The one way into the store: many events and their outbox rows in one statement and one commit. A key
+/// already stored, by an earlier request or a concurrent one, is skipped by the unique constraint and
+/// reported as a duplicate; the 200 for an accepted event therefore always means "this commit stored it".
+/// The receiver writes what it received; reconciliation (the processor's and the CLI's) what the gateway
+/// says it never delivered. Either way the outbox relay of any running receiver publishes the rows.
 /// </summary>
-public sealed class EventBatchInserter(NpgsqlDataSource dataSource, IOptions<OutboxOptions> outboxOptions)
+public sealed class EventBatchInserter(NpgsqlDataSource dataSource)
 {
-    private readonly TimeSpan _lease = outboxOptions.Value.FastLaneLease;
-
     private const string InsertSql = """
         WITH incoming AS (
-            SELECT * FROM unnest(@providers, @event_ids, @event_types, @received_at, @message_ids, @headers, @bodies, @trace_parents)
-                AS t(provider, event_id, event_type, received_at, message_id, headers, body, trace_parent)
+            SELECT * FROM unnest(@providers, @event_ids, @event_types, @received_at, @message_ids, @headers, @bodies, @trace_parents,
+                                 @order_refs, @payment_intent_refs)
+                AS t(provider, event_id, event_type, received_at, message_id, headers, body, trace_parent, order_ref, payment_intent_ref)
         ), inserted AS (
-            INSERT INTO webhook_events (provider, event_id, event_type, received_at, message_id, headers, body, trace_parent)
-            SELECT provider, event_id, event_type, received_at, message_id, headers::jsonb, body, trace_parent FROM incoming
+            INSERT INTO webhook_events (provider, event_id, event_type, received_at, message_id, headers, body, trace_parent, order_ref, payment_intent_ref)
+            SELECT provider, event_id, event_type, received_at, message_id, headers::jsonb, body, trace_parent, order_ref, payment_intent_ref
+            FROM incoming
             ON CONFLICT (provider, event_id) DO NOTHING
             RETURNING id, provider, event_id
         ), queued AS (
@@ -30,8 +30,16 @@ public sealed class EventBatchInserter(NpgsqlDataSource dataSource, IOptions<Out
         """;
 
     /// <summary>Inserts distinct events; returns those this commit stored, by (provider, key), with their row id and message id.</summary>
-    public async Task<Dictionary<(string Provider, string EventId), StoredRow>> InsertAsync(IReadOnlyList<IncomingEvent> events, CancellationToken cancellationToken)
+    /// <param name="events">Distinct by provider and key.</param>
+    /// <param name="outboxLease">
+    /// How long the new outbox rows belong to the caller's fast lane before any relay may publish them
+    /// (zero: at once, for a caller that publishes nothing itself).
+    /// </param>
+    /// <param name="cancellationToken">Cancels the statement; nothing is stored then.</param>
+    public async Task<Dictionary<(string Provider, string EventId), StoredRow>> InsertAsync(
+        IReadOnlyList<IncomingEvent> events, TimeSpan outboxLease, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(events);
         var count = events.Count;
         var providers = new string[count];
         var eventIds = new string[count];
@@ -41,6 +49,8 @@ public sealed class EventBatchInserter(NpgsqlDataSource dataSource, IOptions<Out
         var headers = new string[count];
         var bodies = new byte[count][];
         var traceParents = new string?[count];
+        var orderRefs = new string?[count];
+        var paymentIntentRefs = new string?[count];
         for (var i = 0; i < count; i++)
         {
             var e = events[i];
@@ -53,6 +63,8 @@ public sealed class EventBatchInserter(NpgsqlDataSource dataSource, IOptions<Out
             headers[i] = e.HeadersJson;
             bodies[i] = e.Body;
             traceParents[i] = e.TraceParent;
+            orderRefs[i] = e.OrderRef;
+            paymentIntentRefs[i] = e.PaymentIntentRef;
         }
 
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
@@ -66,7 +78,9 @@ public sealed class EventBatchInserter(NpgsqlDataSource dataSource, IOptions<Out
         command.Parameters.Add(new NpgsqlParameter<string[]>("headers", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = headers });
         command.Parameters.Add(new NpgsqlParameter<byte[][]>("bodies", NpgsqlDbType.Array | NpgsqlDbType.Bytea) { TypedValue = bodies });
         command.Parameters.Add(new NpgsqlParameter<string?[]>("trace_parents", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = traceParents });
-        command.Parameters.Add(new NpgsqlParameter<TimeSpan>("lease", NpgsqlDbType.Interval) { TypedValue = _lease });
+        command.Parameters.Add(new NpgsqlParameter<string?[]>("order_refs", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = orderRefs });
+        command.Parameters.Add(new NpgsqlParameter<string?[]>("payment_intent_refs", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = paymentIntentRefs });
+        command.Parameters.Add(new NpgsqlParameter<TimeSpan>("lease", NpgsqlDbType.Interval) { TypedValue = outboxLease });
 
         var messageIdByKey = new Dictionary<(string, string), Guid>(count);
         for (var i = 0; i < count; i++)
