@@ -78,7 +78,8 @@ public static class CliApplication
         "./webhooks",
         "The on-call tool of the webhook service: dead-lettered messages, stored events, orders and their diagnosis, reconciliation with the "
         + "gateway, and a payment gateway to try it with. Reads the same settings as the services (ConnectionStrings__Postgres, "
-        + "ConnectionStrings__RabbitMq, Broker__EventExchange, Processor__QueueName, StuckOrders__PendingThreshold, Reconciliation__*). Exit codes: 0 done, 1 failed, 2 usage error.")
+        + "ConnectionStrings__RabbitMq, Broker__EventExchange, Processor__QueueName, StuckOrders__PendingThreshold, Reconciliation__*). "
+        + "Exit codes: 0 done, 1 failed, 2 usage error.")
     {
         new HelpOption(),
         new VersionOption(),

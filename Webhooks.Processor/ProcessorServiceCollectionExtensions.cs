@@ -1,16 +1,16 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http;
 using Microsoft.Extensions.Options;
-using Microsoft.Extensions.DependencyInjection.Extensions;
+using Webhooks.Infrastructure.Reconciliation;
+using Webhooks.Infrastructure.Settings;
 using Webhooks.Processor.DeadLetters;
 using Webhooks.Processor.Disputes;
 using Webhooks.Processor.Orders;
+using Webhooks.Processor.Reconciliation;
 using Webhooks.Processor.Retention;
 using Webhooks.Processor.Slack;
 using Webhooks.Processor.StuckOrders;
 using Webhooks.Processor.Telemetry;
-using Webhooks.Infrastructure.Reconciliation;
-using Webhooks.Infrastructure.Settings;
-using Webhooks.Processor.Reconciliation;
 
 namespace Webhooks.Processor;
 
@@ -97,7 +97,10 @@ public static class ProcessorServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>In Development, listen on <see cref="ProcessorEntryPoint.DevelopmentUrl"/> unless a URL is configured (<c>--urls</c>, <c>ASPNETCORE_URLS</c>, <c>Urls</c>).</summary>
+    /// <summary>
+    /// In Development, listen on <see cref="ProcessorEntryPoint.DevelopmentUrl"/> unless a URL is configured
+    /// (<c>--urls</c>, <c>ASPNETCORE_URLS</c>, <c>Urls</c>).
+    /// </summary>
     public static WebApplicationBuilder UseDevelopmentUrl(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);

@@ -2,11 +2,11 @@ using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 using Webhooks.Infrastructure.Messaging;
+using Webhooks.Infrastructure.Storage;
 using Webhooks.Receiver.Configuration;
 using Webhooks.Receiver.Ingestion;
 using Webhooks.Receiver.Outbox;
 using Webhooks.Receiver.Protection;
-using Webhooks.Infrastructure.Storage;
 using Webhooks.Receiver.Storage;
 using Webhooks.Receiver.Telemetry;
 
@@ -45,7 +45,9 @@ public static class ReceiverServiceCollectionExtensions
             .Validate(o => o.PollInterval > TimeSpan.Zero, "Outbox__PollInterval must be above zero.")
             .Validate(o => o.PublishTimeout > TimeSpan.Zero, "Outbox__PublishTimeout must be above zero.")
             .Validate(o => o.FastLaneLease > o.PublishTimeout, "Outbox__FastLaneLease must be longer than Outbox__PublishTimeout.")
-            .Validate(o => o.FastLaneCapacity >= 1 && o.FastLaneConcurrency is >= 1 and <= 16, "Outbox__FastLaneCapacity must be positive and Outbox__FastLaneConcurrency 1 to 16.")
+            .Validate(
+                o => o.FastLaneCapacity >= 1 && o.FastLaneConcurrency is >= 1 and <= 16,
+                "Outbox__FastLaneCapacity must be positive and Outbox__FastLaneConcurrency 1 to 16.")
             .ValidateOnStart();
         services.AddOptions<BrokerOptions>().BindConfiguration(BrokerOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<PublishChannels>();

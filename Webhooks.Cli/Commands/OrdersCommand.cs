@@ -37,11 +37,14 @@ internal static class OrdersCommand
     {
         var olderThan = new Option<string?>("--older-than")
         {
-            Description = "Pending longer than this (15m, 1h, 00:15:00; 0s: every pending order); default StuckOrders__PendingThreshold, as the stuck-order alert.",
+            Description = "Pending longer than this (15m, 1h, 00:15:00; 0s: every pending order); "
+                + "default StuckOrders__PendingThreshold, as the stuck-order alert.",
             HelpName = "D",
         };
         var json = CommonOptions.Json();
-        var command = new Command("stuck", "List orders pending too long, longest first, each with its diagnosis (queued, recovered, dead-lettered with its replay command, "
+        var command = new Command(
+            "stuck",
+            "List orders pending too long, longest first, each with its diagnosis (queued, recovered, dead-lettered with its replay command, "
             + "not paid as the gateway says, or unknown): the stuck-order alert's own query.") { olderThan, json };
         command.SetAction((parse, ct) => run.Get<OrdersStuckHandler>().RunAsync(parse.GetValue(olderThan), parse.GetValue(json), ct));
         return command;

@@ -43,7 +43,8 @@ internal static class CliServices
         services.AddOptions<BrokerOptions>().BindConfiguration(BrokerOptions.SectionName).ValidateDataAnnotations();
         services.AddOptions<ProcessorOptions>().BindConfiguration(ProcessorOptions.SectionName).ValidateDataAnnotations();
         services.AddOptions<StuckOrdersOptions>().BindConfiguration(StuckOrdersOptions.SectionName).ValidateDataAnnotations();
-        services.AddSingleton(sp => DatabaseServiceCollectionExtensions.CreateDataSource(sp.GetRequiredService<IOptions<ConnectionStringsOptions>>().Value.Postgres));
+        services.AddSingleton(sp =>
+            DatabaseServiceCollectionExtensions.CreateDataSource(sp.GetRequiredService<IOptions<ConnectionStringsOptions>>().Value.Postgres));
         services.AddSingleton(sp => RabbitMqAddress.Parse(sp.GetRequiredService<IOptions<ConnectionStringsOptions>>().Value.RabbitMq));
 
         services.AddSingleton<CliOutput>();

@@ -48,7 +48,7 @@ public sealed class PaymentIntentChecks(StripeGateway gateway, TimeProvider cloc
         foreach (var (orderId, paymentIntentId) in due)
         {
             string? status = null;
-            string? failure = refused?.Message;
+            var failure = refused?.Message;
             if (refused is null)
             {
                 try

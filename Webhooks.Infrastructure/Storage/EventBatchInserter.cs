@@ -79,7 +79,8 @@ public sealed class EventBatchInserter(NpgsqlDataSource dataSource)
         command.Parameters.Add(new NpgsqlParameter<byte[][]>("bodies", NpgsqlDbType.Array | NpgsqlDbType.Bytea) { TypedValue = bodies });
         command.Parameters.Add(new NpgsqlParameter<string?[]>("trace_parents", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = traceParents });
         command.Parameters.Add(new NpgsqlParameter<string?[]>("order_refs", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = orderRefs });
-        command.Parameters.Add(new NpgsqlParameter<string?[]>("payment_intent_refs", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = paymentIntentRefs });
+        command.Parameters.Add(
+            new NpgsqlParameter<string?[]>("payment_intent_refs", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = paymentIntentRefs });
         command.Parameters.Add(new NpgsqlParameter<TimeSpan>("lease", NpgsqlDbType.Interval) { TypedValue = outboxLease });
 
         var messageIdByKey = new Dictionary<(string, string), Guid>(count);

@@ -6,7 +6,8 @@ namespace Webhooks.Processor.StuckOrders;
 /// <summary>The SQL of the stuck-order scan. "Now" is always a parameter (the injected clock), never the server's now().</summary>
 internal static class StuckOrderAlertsTable
 {
-    public static async Task<IReadOnlyList<ResolvedOrder>> ResolvedAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, int limit, CancellationToken cancellationToken) =>
+    public static async Task<IReadOnlyList<ResolvedOrder>> ResolvedAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, int limit, CancellationToken cancellationToken) =>
         (await connection.QueryAsync<ResolvedOrder>(new CommandDefinition(
             """
             SELECT a.order_id AS OrderId, o.status AS Status, a.first_alerted_at AS FirstAlertedAt,
@@ -23,7 +24,8 @@ internal static class StuckOrderAlertsTable
             transaction,
             cancellationToken: cancellationToken))).AsList();
 
-    public static Task RecordAlertsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IEnumerable<string> orderIds, DateTimeOffset now, CancellationToken cancellationToken) =>
+    public static Task RecordAlertsAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, IEnumerable<string> orderIds, DateTimeOffset now, CancellationToken cancellationToken) =>
         connection.ExecuteAsync(new CommandDefinition(
             """
             INSERT INTO stuck_order_alerts (order_id, first_alerted_at, last_alerted_at, alert_count)
@@ -54,7 +56,8 @@ internal static class StuckOrderAlertsTable
             transaction,
             cancellationToken: cancellationToken));
 
-    public static Task ForgetAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IEnumerable<string> orderIds, CancellationToken cancellationToken) =>
+    public static Task ForgetAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, IEnumerable<string> orderIds, CancellationToken cancellationToken) =>
         connection.ExecuteAsync(new CommandDefinition(
             "DELETE FROM stuck_order_alerts WHERE order_id = ANY(@orderIds)",
             new { orderIds = orderIds.ToArray() },

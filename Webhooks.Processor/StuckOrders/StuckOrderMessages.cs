@@ -33,10 +33,13 @@ public static class StuckOrderMessages
         {
             var list = new StringBuilder();
             var waited = DurationText.Human(now - AsUtc(order.PendingSince));
-            list.Append(CultureInfo.InvariantCulture, $"• {SlackText.Code(order.OrderId)} pending for {waited} (since {AsUtc(order.PendingSince):yyyy-MM-dd HH:mm} UTC)");
+            list.Append(
+                CultureInfo.InvariantCulture,
+                $"• {SlackText.Code(order.OrderId)} pending for {waited} (since {AsUtc(order.PendingSince):yyyy-MM-dd HH:mm} UTC)");
             if (order.IsEscalation)
             {
-                list.Append(CultureInfo.InvariantCulture, $", still stuck: alert {order.AlertCount + 1}, first alerted {DurationText.Human(now - AsUtc(order.FirstAlertedAt!.Value))} ago");
+                var firstAlerted = DurationText.Human(now - AsUtc(order.FirstAlertedAt!.Value));
+                list.Append(CultureInfo.InvariantCulture, $", still stuck: alert {order.AlertCount + 1}, first alerted {firstAlerted} ago");
             }
 
             if (order.Diagnosis is { } diagnosis)

@@ -16,8 +16,9 @@ namespace Webhooks.Processor.StuckOrders;
 /// orders the store cannot explain, and an order it calls paid wakes the next reconciliation pass; an
 /// order whose event only waits to be processed is not alerted, as the backlog alert covers it. Alert
 /// state is written in the same transaction, and only for posts Slack took: an undelivered alert stays
-/// due, a delivered one is not repeated (a restart included) until the escalation interval has passed. Events waiting longer than the threshold for their payment intent's
-/// order are reported in a post of their own, each once.
+/// due, a delivered one is not repeated (a restart included) until the escalation interval has passed.
+/// Events waiting longer than the threshold for their payment intent's order are reported in a post of
+/// their own, each once.
 /// </summary>
 public sealed partial class StuckOrderScanner(
     NpgsqlDataSource dataSource,

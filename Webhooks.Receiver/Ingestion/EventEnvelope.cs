@@ -30,7 +30,13 @@ public readonly record struct EventEnvelope(string EventId, string? EventType)
         AllowDuplicateProperties = false,
     };
 
-    public static bool TryRead(ReadOnlyMemory<byte> body, IHeaderDictionary headers, EventKeySource keySource, string? signedEventId, out EventEnvelope envelope, out string? failure)
+    public static bool TryRead(
+        ReadOnlyMemory<byte> body,
+        IHeaderDictionary headers,
+        EventKeySource keySource,
+        string? signedEventId,
+        out EventEnvelope envelope,
+        out string? failure)
     {
         envelope = default;
         if (body.Span.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]))
@@ -57,7 +63,8 @@ public readonly record struct EventEnvelope(string EventId, string? EventType)
             // Not ex.Message: it quotes the body (the start of a repeated member name, for one), and this
             // sentence goes to the caller and to the log.
             failure = ex.LineNumber is { } line
-                ? $"The body is not valid JSON (stopped at line {line + 1}, byte {ex.BytePositionInLine + 1}); nesting deeper than {ParseOptions.MaxDepth} and member names repeated within one object are refused too."
+                ? $"The body is not valid JSON (stopped at line {line + 1}, byte {ex.BytePositionInLine + 1}); "
+                    + $"nesting deeper than {ParseOptions.MaxDepth} and member names repeated within one object are refused too."
                 : $"The body is not valid JSON: nesting deeper than {ParseOptions.MaxDepth} and member names repeated within one object are refused.";
             return false;
         }
@@ -88,7 +95,8 @@ public readonly record struct EventEnvelope(string EventId, string? EventType)
 
             if (string.IsNullOrEmpty(key) || key.Length > MaxKeyLength || !IsStorableText(key))
             {
-                failure = $"The idempotency key ({keySource.Describe()}) is missing, not a string, empty, longer than {MaxKeyLength} characters or contains control characters or unpaired surrogates.";
+                failure = $"The idempotency key ({keySource.Describe()}) is missing, not a string, empty, longer than {MaxKeyLength} characters "
+                    + "or contains control characters or unpaired surrogates.";
                 return false;
             }
 

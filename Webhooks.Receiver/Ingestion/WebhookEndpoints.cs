@@ -40,7 +40,14 @@ public static partial class WebhookEndpoints
     {
         if (!services.Providers.TryGet(provider, out var webhookProvider))
         {
-            return Reception.Refused(context, "unknown", ReceiveOutcome.UnknownProvider, StatusCodes.Status404NotFound, "Unknown provider", "No webhook provider with this name is configured.", closeConnection: true);
+            return Reception.Refused(
+                context,
+                "unknown",
+                ReceiveOutcome.UnknownProvider,
+                StatusCodes.Status404NotFound,
+                "Unknown provider",
+                "No webhook provider with this name is configured.",
+                closeConnection: true);
         }
 
         var name = webhookProvider.Name;
@@ -53,7 +60,9 @@ public static partial class WebhookEndpoints
                 ? Reception.Refused(context, name, ReceiveOutcome.RateLimited, StatusCodes.Status429TooManyRequests, "Too many failed requests",
                     "Too many requests from this address failed verification recently; retry after the time in Retry-After.", retryAfter, closeConnection: true)
                 : Reception.Refused(context, name, ReceiveOutcome.Overloaded, StatusCodes.Status503ServiceUnavailable, "Receiver busy",
-                    "Too many requests are being verified right now; nothing was accepted. Retry after the time in Retry-After.", retryAfter, closeConnection: true);
+                    "Too many requests are being verified right now; nothing was accepted. Retry after the time in Retry-After.",
+                    retryAfter,
+                    closeConnection: true);
         }
 
         var options = services.Options.Value;
@@ -128,8 +137,14 @@ public static partial class WebhookEndpoints
         catch (StoreUnavailableException ex)
         {
             activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
-            var refused = Reception.Refused(context, provider.Name, ReceiveOutcome.StoreUnavailable, StatusCodes.Status503ServiceUnavailable, "Event not stored",
-                "The event could not be stored right now; nothing was accepted. Retry later.", StoreRetryAfterSeconds);
+            var refused = Reception.Refused(
+                context,
+                provider.Name,
+                ReceiveOutcome.StoreUnavailable,
+                StatusCodes.Status503ServiceUnavailable,
+                "Event not stored",
+                "The event could not be stored right now; nothing was accepted. Retry later.",
+                StoreRetryAfterSeconds);
             return refused with { Reason = $"{envelope.EventId}: {ex.Message}" };
         }
     }

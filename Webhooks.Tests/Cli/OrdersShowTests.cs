@@ -28,12 +28,14 @@ public class OrdersShowTests
         // Late and lower in rank: changes nothing.
         var late = await ApplyAsync(processor, schema, payment.Intent("payment_intent.created", receivedAt: t.AddMinutes(2)), db, "unchanged");
         var ignored = await ApplyAsync(processor, schema, payment.Intent("payment_intent.requires_action", receivedAt: t.AddMinutes(3)), db, "ignored");
-        var dispute = await ApplyAsync(processor, schema, payment.Dispute("charge.dispute.created", "needs_response", receivedAt: t.AddMinutes(4)), db, "applied");
+        var disputeOpened = payment.Dispute("charge.dispute.created", "needs_response", receivedAt: t.AddMinutes(4));
+        var dispute = await ApplyAsync(processor, schema, disputeOpened, db, "applied");
         // Stored, never given to the processor: waiting.
         var queued = await StoredEvents.StoreAsync(schema.ConnectionString, payment.Charge("charge.refunded", refunded: 1250, receivedAt: t.AddMinutes(5)));
         // Given to the processor unreadable: dead-lettered.
         var poison = await StoredEvents.StoreAsync(schema.ConnectionString, payment.Charge("charge.refunded", refunded: 500, receivedAt: t.AddMinutes(6)));
-        await processor.PublishAsync(poison with { Payload = TestPayments.WithDataObject("charge.refunded", JsonValue.Create(7), eventId: poison.EventId).Payload });
+        var unreadable = TestPayments.WithDataObject("charge.refunded", JsonValue.Create(7), eventId: poison.EventId).Payload;
+        await processor.PublishAsync(poison with { Payload = unreadable });
         Assert.That(await Eventually.TrueAsync(async () => await db.DeadLetterAlertCountAsync(poison.EventId) > 0, TimeSpan.FromSeconds(30)), Is.True);
         Assert.That(await slack.WaitForPostAsync(p => p.Text.Contains("Dispute opened", StringComparison.Ordinal), TimeSpan.FromSeconds(20)), Is.Not.Null);
         var settings = CliSettings.ForSchema(schema.Name);

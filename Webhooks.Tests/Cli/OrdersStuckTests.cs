@@ -23,10 +23,15 @@ public class OrdersStuckTests
         Assert.That(byDefault.ExitCode, Is.Zero, byDefault.ToString());
         Assert.That(byDefault.Stderr, Is.Empty);
         var rows = byDefault.Json().EnumerateArray().ToList();
-        Assert.That(rows.Select(r => r.GetProperty("orderId").GetString()), Is.EqualTo(new[] { "order_2h", "order_20m" }), "15 minutes by default, longest first");
+        Assert.That(
+            rows.Select(r => r.GetProperty("orderId").GetString()),
+            Is.EqualTo(new[] { "order_2h", "order_20m" }),
+            "15 minutes by default, longest first");
         Assert.That(rows[0].EnumerateObject().Select(p => p.Name), Is.EquivalentTo(Fields));
         Assert.That(rows[0].GetProperty("status").GetString(), Is.EqualTo("pending"));
-        Assert.That(rows[0].GetProperty("diagnosis").GetString(), Does.StartWith("unknown: nothing for it is queued or dead-lettered").And.Contain("reconciliation is off"));
+        Assert.That(
+            rows[0].GetProperty("diagnosis").GetString(),
+            Does.StartWith("unknown: nothing for it is queued or dead-lettered").And.Contain("reconciliation is off"));
         Assert.That(rows[0].GetProperty("pendingSince").GetDateTimeOffset(), Is.EqualTo(now.AddHours(-2)).Within(TimeSpan.FromMilliseconds(1)));
         Assert.That(olderThanHour.Json().EnumerateArray().Select(r => r.GetProperty("orderId").GetString()), Is.EqualTo(new[] { "order_2h" }));
     }

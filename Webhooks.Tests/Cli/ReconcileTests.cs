@@ -51,8 +51,10 @@ public class ReconcileTests
         Assert.That(ingested[0].EnumerateObject().Select(p => p.Name), Is.EquivalentTo(EventFields));
         Assert.That(ingested[0].GetProperty("type").GetString(), Is.EqualTo("payment_intent.succeeded"));
         Assert.That(ingested[0].GetProperty("created").GetDateTimeOffset(), Is.EqualTo(now.AddHours(-2)).Within(TimeSpan.FromSeconds(1)));
-        Assert.That(_stripe.Requests.Count(r => r.StartsWith("/v1/events", StringComparison.Ordinal) && r.Contains("starting_after=", StringComparison.Ordinal)),
-            Is.EqualTo(2), "two pages of two per run");
+        Assert.That(
+            _stripe.Requests.Count(r => r.StartsWith("/v1/events", StringComparison.Ordinal) && r.Contains("starting_after=", StringComparison.Ordinal)),
+            Is.EqualTo(2),
+            "two pages of two per run");
 
         Assert.That(second.ExitCode, Is.Zero, second.ToString());
         Assert.That(second.Json().GetProperty("ingested").GetInt32(), Is.Zero);

@@ -133,11 +133,15 @@ public class StuckOrderDiagnosisTests
         await ScanAsync(processor);
 
         var alert = _slack.Accepted.Single(p => p.Names(payment.OrderId));
-        Assert.That(alert.Content, Does.Contain($"the gateway could not be asked about payment intent {payment.PaymentIntentId}: Stripe refused the API key (401 Unauthorized)"));
+        Assert.That(
+            alert.Content,
+            Does.Contain($"the gateway could not be asked about payment intent {payment.PaymentIntentId}: Stripe refused the API key (401 Unauthorized)"));
         Assert.That(_stripe.RefusedKeys, Does.Contain(WrongKey), "the stand-in saw the key, and its answer quoted it");
-        var failure = await ScalarAsync<string>("SELECT failure FROM gateway_payment_intents WHERE payment_intent_id = @id", new { id = payment.PaymentIntentId });
+        var failure = await ScalarAsync<string>(
+            "SELECT failure FROM gateway_payment_intents WHERE payment_intent_id = @id", new { id = payment.PaymentIntentId });
         var reported = await Eventually.TrueAsync(
-            () => Task.FromResult(processor.Logs.Lines.Any(l => l.Contains("Reconciliation pass ended early: Stripe refused the API key", StringComparison.Ordinal))),
+            () => Task.FromResult(processor.Logs.Lines.Any(
+                l => l.Contains("Reconciliation pass ended early: Stripe refused the API key", StringComparison.Ordinal))),
             TimeSpan.FromSeconds(20));
         Assert.Multiple(() =>
         {
@@ -196,7 +200,10 @@ public class StuckOrderDiagnosisTests
         return new ProcessorFactory(_schema.ConnectionString, settings, clock: _clock).Start();
     }
 
-    /// <summary>The order's <c>payment_intent.created</c>, stored as the receiver would and applied: the order is pending and linked to its payment intent.</summary>
+    /// <summary>
+    /// The order's <c>payment_intent.created</c>, stored as the receiver would and applied: the order is pending and linked to
+    /// its payment intent.
+    /// </summary>
     private async Task CreatePendingAsync(ProcessorFactory processor, TestPayment payment)
     {
         var created = await StoredEvents.StoreAsync(_schema.ConnectionString, payment.Intent("payment_intent.created", receivedAt: _clock.GetUtcNow()));
