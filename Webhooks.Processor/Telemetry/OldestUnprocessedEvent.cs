@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Dapper;
 using Npgsql;
 
@@ -75,10 +74,10 @@ public sealed class OldestUnprocessedEvent(TimeProvider clock) : IDisposable
     private async Task<TimeSpan?> WalkAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().UtcDateTime;
-        var walking = Stopwatch.StartNew();
+        var walkStarted = clock.GetTimestamp();
         var (cursorAt, cursorId) = (_markAt, _markId);
         var advancing = true;
-        while (walking.Elapsed < WalkBudget)
+        while (clock.GetElapsedTime(walkStarted) < WalkBudget)
         {
             var batch = (await connection.QueryAsync<(long Id, DateTime ReceivedAt, bool Done)>(new CommandDefinition(
                 """
